@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/localflags/flags"
+	"github.com/localflags/flags/internal/evalio"
+)
+
+const evalHelp = `Usage: flagctl eval --definitions FILE [--now TIME] [--runtime server|client|all] [--contexts a,b] < cases.jsonl
+
+Evaluates flags for each context read from standard input, one JSON object
+per line:
+
+  {"flag": "key", "distinct_id": "u1", "device_id": "d1",
+   "person_properties": {...}, "groups": {"company": "acme"},
+   "group_properties": {"company": {...}}}
+
+Omit "flag" to evaluate every flag. For each input line one line is written,
+in order. For one flag:
+
+  {"flag": "key", "value": true|false|"variant"|null, "payload": <JSON or null>,
+   "reason": "...", "inconclusive": true|false, "error": "..." or null}
+
+value is null when the flag is inconclusive, not found or filtered out. For
+every flag:
+
+  {"flags": {"key": value, ...}, "payloads": {"key": payload, ...}, "inconclusive": ["key", ...]}
+
+A line that cannot be read gives {"error": "..."} and makes the exit status 1.
+
+Flags:
+`
+
+func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), evalHelp)
+		fs.PrintDefaults()
+	}
+	defsPath := fs.String("definitions", "", "the definitions document (JSON), as served by /flags/definitions")
+	now := fs.String("now", "", "pin the clock for relative dates, as RFC 3339 (default: the current time)")
+	runtime := fs.String("runtime", "server", "which flags to evaluate by evaluation_runtime: server, client or all")
+	contexts := fs.String("contexts", "", "comma-separated evaluation contexts; flags tagged with none of them are filtered out")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if *defsPath == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "flagctl eval: --definitions is required and no arguments are accepted")
+		fs.Usage()
+		return 2
+	}
+	opts := []flags.Option{flags.WithSnapshotFile(*defsPath)}
+	switch *runtime {
+	case "server":
+		opts = append(opts, flags.WithRuntime(flags.RuntimeServer))
+	case "client":
+		opts = append(opts, flags.WithRuntime(flags.RuntimeClient))
+	case "all":
+		opts = append(opts, flags.WithRuntime(flags.RuntimeAll))
+	default:
+		fmt.Fprintf(stderr, "flagctl eval: --runtime must be server, client or all, not %q\n", *runtime)
+		return 2
+	}
+	if *now != "" {
+		t, err := time.Parse(time.RFC3339Nano, *now)
+		if err != nil {
+			fmt.Fprintf(stderr, "flagctl eval: --now: %v\n", err)
+			return 2
+		}
+		opts = append(opts, flags.WithClock(func() time.Time { return t }))
+	}
+	if *contexts != "" {
+		opts = append(opts, flags.WithEvaluationContexts(strings.Split(*contexts, ",")...))
+	}
+	client, err := flags.New(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "flagctl eval: %v\n", err)
+		return 1
+	}
+	defer client.Close()
+	return evalLines(client, stdin, stdout, stderr)
+}
+
+// evalLines evaluates each case line of in and writes one result line each.
+func evalLines(c *flags.Client, in io.Reader, out, stderr io.Writer) int {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	ctx := context.Background()
+	status := 0
+	for n := 1; sc.Scan(); n++ {
+		cs, err := evalio.ParseCase(sc.Bytes())
+		var line any
+		switch {
+		case err != nil:
+			line = map[string]string{"error": fmt.Sprintf("line %d: %v", n, err)}
+			status = 1
+		case cs.AllFlags:
+			line = evalio.FromResults(c.EvaluateAll(ctx, cs.User()))
+		default:
+			line = evalio.FromResult(c.Evaluate(ctx, cs.Flag, cs.User()))
+		}
+		if err := enc.Encode(line); err != nil {
+			fmt.Fprintf(stderr, "flagctl eval: writing: %v\n", err)
+			return 1
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintf(stderr, "flagctl eval: reading input: %v\n", err)
+		status = 1
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(stderr, "flagctl eval: writing: %v\n", err)
+		return 1
+	}
+	return status
+}

@@ -1,0 +1,66 @@
+// Command flagctl works with PostHog flag definitions from the command line.
+//
+// Usage:
+//
+//	flagctl eval --definitions defs.json [--now T] [--runtime R] [--contexts a,b] < cases.jsonl > results.jsonl
+//
+// Run "flagctl help" for the subcommands and "flagctl <subcommand> -h" for
+// their flags.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+var commands = []command{
+	{"eval", "evaluate flags for contexts read as JSON lines", runEval},
+}
+
+// run is the whole program, with its streams passed in so tests can drive
+// it. It returns the exit status: 0 for success, 1 when the work found a
+// problem, 2 for a usage error.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdin, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "flagctl: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "flagctl works with PostHog flag definitions.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: flagctl <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "flagctl <command> -h" for a command's flags.`)
+}

@@ -1,0 +1,756 @@
+package flags
+
+import (
+	"math"
+	"time"
+	"unicode/utf8"
+
+	"github.com/localflags/flags/internal/ecma"
+)
+
+// This file decides single property filters and cohorts. Each filter is
+// compiled once, at load time, into the form its operator needs (a lowercase
+// set, a compiled regex, a parsed version or date), so that deciding it reads
+// the user's value and compares, without parsing the filter again.
+//
+// The rules are posthog-node 5.70.0's. The ones that most often surprise:
+//
+//   - A property absent from the context is inconclusive for every operator,
+//     is_not_set included; a property present with a null value is set, and
+//     is false for every operator that does not compare strings.
+//   - exact and is_not compare lowercased JSON spellings and cannot spell an
+//     integral number (5 and 5.0 are the same JavaScript number), so those
+//     are inconclusive; boolean-like filter values compare truthiness unless
+//     the document's property_matching_version is 2.
+//   - icontains and its relatives fold ASCII letters only.
+//   - gt and its relatives compare numbers when both sides parse as numbers
+//     (JavaScript parseFloat), and strings otherwise.
+
+// operator is a compiled filter operator.
+type operator uint8
+
+const (
+	opUnknown operator = iota
+	opExact
+	opIsNot
+	opIsSet
+	opIsNotSet
+	opIContains
+	opNotIContains
+	opStartsWith
+	opNotStartsWith
+	opEndsWith
+	opNotEndsWith
+	opRegex
+	opNotRegex
+	opGT
+	opGTE
+	opLT
+	opLTE
+	opDateBefore
+	opDateAfter
+	opSemverEQ
+	opSemverNEQ
+	opSemverGT
+	opSemverGTE
+	opSemverLT
+	opSemverLTE
+	opSemverTilde
+	opSemverCaret
+	opSemverWildcard
+)
+
+var operatorByName = map[string]operator{
+	"exact":           opExact,
+	"is_not":          opIsNot,
+	"is_set":          opIsSet,
+	"is_not_set":      opIsNotSet,
+	"icontains":       opIContains,
+	"not_icontains":   opNotIContains,
+	"starts_with":     opStartsWith,
+	"not_starts_with": opNotStartsWith,
+	"ends_with":       opEndsWith,
+	"not_ends_with":   opNotEndsWith,
+	"regex":           opRegex,
+	"not_regex":       opNotRegex,
+	"gt":              opGT,
+	"gte":             opGTE,
+	"lt":              opLT,
+	"lte":             opLTE,
+	"is_date_before":  opDateBefore,
+	"is_date_after":   opDateAfter,
+	"semver_eq":       opSemverEQ,
+	"semver_neq":      opSemverNEQ,
+	"semver_gt":       opSemverGT,
+	"semver_gte":      opSemverGTE,
+	"semver_lt":       opSemverLT,
+	"semver_lte":      opSemverLTE,
+	"semver_tilde":    opSemverTilde,
+	"semver_caret":    opSemverCaret,
+	"semver_wildcard": opSemverWildcard,
+}
+
+// nullCompares reports whether the operator compares a null property value
+// as the string "null" rather than answering false.
+func (op operator) nullCompares() bool {
+	switch op {
+	case opExact, opIsNot, opIContains, opNotIContains, opStartsWith, opNotStartsWith,
+		opEndsWith, opNotEndsWith, opRegex, opNotRegex:
+		return true
+	}
+	return false
+}
+
+// outcome is how a filter, condition or flag was decided. Besides true and
+// false, posthog-node has three ways of not deciding, and they propagate
+// differently, so they are kept apart.
+type outcome uint8
+
+const (
+	outFalse outcome = iota
+	outTrue
+	// outInconclusive: this part cannot be decided; later conditions still
+	// may decide the flag.
+	outInconclusive
+	// outServer: data only the server has (a static cohort); the whole flag
+	// falls back at once.
+	outServer
+	// outFatal: the definition cannot be evaluated at all (a cohort that
+	// includes itself); the flag stops here.
+	outFatal
+)
+
+// verdict is the answer for a filter, a cohort group or a condition. regex
+// carries posthog-node's mark for an undecided regex, which forbids a later
+// condition from choosing a different value.
+type verdict struct {
+	out   outcome
+	regex bool
+	cause *inconclusiveError
+}
+
+var (
+	vTrue  = verdict{out: outTrue}
+	vFalse = verdict{out: outFalse}
+)
+
+func boolVerdict(b bool) verdict {
+	if b {
+		return vTrue
+	}
+	return vFalse
+}
+
+func undecided(cause *inconclusiveError) verdict {
+	return verdict{out: outInconclusive, cause: cause}
+}
+
+// not negates a decided verdict and passes the others through.
+func (v verdict) not() verdict {
+	if v.out <= outTrue {
+		v.out ^= 1
+	}
+	return v
+}
+
+// filterType says what a filter reads.
+type filterType uint8
+
+const (
+	filterProperty filterType = iota
+	filterCohort
+	filterFlag
+)
+
+// filter is one compiled property filter of a condition or a cohort.
+type filter struct {
+	typ      filterType
+	op       operator
+	negation bool // cohort leaves only: invert the result
+	notIn    bool // cohort filters only: the operator is not_in
+	key      string
+	opName   string
+	value    any // the filter value, canonical, kept for explanations
+
+	// bad is set when the filter value cannot be used with its operator (an
+	// unknown operator, a version or date that does not parse): the filter
+	// is inconclusive whenever it is reached with a non-null value.
+	bad *inconclusiveError
+	// missing is the cause reported when the property is absent.
+	missing *inconclusiveError
+
+	exact  *exactTarget
+	folded string  // ASCII-lowercased String(value): the contains family
+	text   string  // String(value): the string side of gt and friends
+	num    float64 // the numeric side of gt and friends; NaN if none
+	re     *ecma.Regexp
+	date   dateTarget
+	ver    version
+	vrange versionRange
+
+	cohort int32 // index into Snapshot.cohorts; -1 for a cohort not shipped
+	dep    *dependency
+}
+
+// exactTarget is the compiled value of an exact or is_not filter.
+type exactTarget struct {
+	// truthy: compare truthiness, wanting want. posthog-node does this for a
+	// boolean-like value ("true", false, or a list of them) unless
+	// property_matching_version is 2, and always for an empty list.
+	truthy bool
+	want   bool
+	// boolish: the value is boolean-like. Under version 2 a number never
+	// equals it.
+	boolish bool
+	// list: the value is a list; set maps each lowercased spelling to the
+	// index of its first item. firstBad is the index of the first item that
+	// cannot be spelled (len of the list if none): posthog-node compares
+	// items in order and stops with an error there.
+	list     bool
+	set      map[string]int32
+	firstBad int32
+	// scalar is the lowercased spelling of a single value.
+	scalar string
+	// unspellable is the cause when the value (or the first bad item) has no
+	// spelling.
+	unspellable *inconclusiveError
+}
+
+// dateTarget is the compiled value of a date filter.
+type dateTarget struct {
+	relative bool
+	n        int
+	unit     byte
+	ms       int64
+}
+
+// propsView is a property map as filters see it: the caller's map plus the
+// values posthog-node injects (distinct_id, $device_id, $group_key), which
+// apply only where the caller set no value of their own.
+type propsView struct {
+	m          map[string]any
+	injectKey1 string
+	injectVal1 string
+	injectKey2 string
+	injectVal2 string
+}
+
+func (p *propsView) get(key string) (scalar, bool) {
+	if v, ok := p.m[key]; ok {
+		return readValue(v), true
+	}
+	if p.injectKey1 != "" && key == p.injectKey1 {
+		return scalar{kind: kindString, str: p.injectVal1}, true
+	}
+	if p.injectKey2 != "" && key == p.injectKey2 {
+		return scalar{kind: kindString, str: p.injectVal2}, true
+	}
+	return scalar{}, false
+}
+
+func personView(u *User) propsView {
+	p := propsView{m: u.Properties, injectKey1: "distinct_id", injectVal1: u.DistinctID}
+	if u.DeviceID != "" {
+		p.injectKey2, p.injectVal2 = "$device_id", u.DeviceID
+	}
+	return p
+}
+
+func groupView(g *Group) propsView {
+	return propsView{m: g.Properties, injectKey1: "$group_key", injectVal1: g.Key}
+}
+
+// property decides a person or group property filter against props.
+func (ev *evaluator) property(f *filter, props *propsView) verdict {
+	pv, present := props.get(f.key)
+	if !present {
+		if f.bad != nil {
+			return undecided(f.bad)
+		}
+		return undecided(f.missing)
+	}
+	switch {
+	case f.op == opIsSet:
+		return vTrue
+	case f.op == opIsNotSet:
+		return vFalse
+	case pv.kind == kindNull && !f.op.nullCompares():
+		return vFalse
+	case f.bad != nil:
+		// A regex outside the portable subset carries posthog-node's regex
+		// mark; only a missing property (above) does not.
+		return verdict{out: outInconclusive, regex: f.op == opRegex || f.op == opNotRegex, cause: f.bad}
+	case pv.kind == kindUnsupported:
+		return undecided(unsupportedType(f.key, pv.raw))
+	}
+	switch f.op {
+	case opExact:
+		return exactMatch(f, pv, ev.s.pmv2)
+	case opIsNot:
+		return exactMatch(f, pv, ev.s.pmv2).not()
+	case opIContains, opNotIContains, opStartsWith, opNotStartsWith, opEndsWith, opNotEndsWith:
+		return textMatch(f, pv)
+	case opRegex, opNotRegex:
+		return regexMatch(f, pv)
+	case opGT, opGTE, opLT, opLTE:
+		return orderMatch(f, pv)
+	case opDateBefore, opDateAfter:
+		return ev.dateMatch(f, pv)
+	default:
+		return versionMatch(f, pv)
+	}
+}
+
+// exactMatch decides exact (is_not is its negation).
+func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
+	t := f.exact
+	if t.truthy {
+		if !representable(pv) {
+			return undecided(inconclusive("property %q holds a value with no JSON spelling", f.key))
+		}
+		return boolVerdict(truthy(pv) == t.want)
+	}
+	if pmv2 && t.boolish && pv.kind == kindNumber {
+		if math.IsNaN(pv.num) || math.IsInf(pv.num, 0) {
+			return undecided(inconclusive("property %q is a non-finite number", f.key))
+		}
+		return vFalse
+	}
+	if !t.list && t.unspellable != nil {
+		return undecided(t.unspellable)
+	}
+	var buf [64]byte
+	actual, why := spell(pv, buf[:0])
+	if why != "" {
+		return undecided(inconclusive("property %q holds %s, which exact cannot compare", f.key, why))
+	}
+	if !t.list {
+		return boolVerdict(ecma.EqualLower(actual, t.scalar))
+	}
+	idx := lookupLower(t.set, actual)
+	if idx >= 0 && idx < t.firstBad {
+		return vTrue
+	}
+	if t.unspellable != nil {
+		return undecided(t.unspellable)
+	}
+	return vFalse
+}
+
+// lookupLower finds the lowercase form of s in set without allocating when
+// s is short ASCII.
+func lookupLower(set map[string]int32, s string) int32 {
+	var buf [64]byte
+	if len(s) <= len(buf) {
+		ascii := true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if ascii {
+			if i, ok := set[string(buf[:len(s)])]; ok {
+				return i
+			}
+			return -1
+		}
+	}
+	if i, ok := set[ecma.ToLower(s)]; ok {
+		return i
+	}
+	return -1
+}
+
+// spell returns the string exact compares for a property value: a string as
+// it is, anything else as JSON. why is non-empty when the value has no
+// spelling. Numbers are formatted into buf.
+func spell(pv scalar, buf []byte) (s string, why string) {
+	switch pv.kind {
+	case kindString:
+		if !utf8.ValidString(pv.str) {
+			return "", "a string that is not valid UTF-8"
+		}
+		return pv.str, ""
+	case kindNull:
+		return "null", ""
+	case kindBool:
+		if pv.b {
+			return "true", ""
+		}
+		return "false", ""
+	case kindNumber:
+		if why := numberProblem(pv.num); why != "" {
+			return "", why
+		}
+		return string(ecma.AppendNumber(buf, pv.num)), ""
+	case kindDate:
+		return isoString(pv.raw.(time.Time)), ""
+	case kindArray, kindObject:
+		c, ok := canonical(pv.raw)
+		if !ok {
+			return "", "a value of unsupported type " + typeName(pv.raw)
+		}
+		b, why := serializeJSON(nil, c)
+		return string(b), why
+	}
+	return "", "a value of unsupported type " + typeName(pv.raw)
+}
+
+// representable reports whether a property value has a JSON spelling.
+func representable(pv scalar) bool {
+	switch pv.kind {
+	case kindString:
+		return utf8.ValidString(pv.str)
+	case kindNumber:
+		return !math.IsNaN(pv.num) && !math.IsInf(pv.num, 0)
+	case kindArray, kindObject:
+		c, ok := canonical(pv.raw)
+		return ok && jsonValid(c)
+	case kindNull, kindBool, kindDate:
+		return true
+	}
+	return false
+}
+
+// truthy is posthog-core's isTruthyPropertyValue: true, "true" in any case,
+// or a list whose items are all truthy (so the empty list is truthy).
+func truthy(pv scalar) bool {
+	switch pv.kind {
+	case kindBool:
+		return pv.b
+	case kindString:
+		return ecma.EqualLower(pv.str, "true")
+	case kindArray:
+		c, ok := canonical(pv.raw)
+		return ok && truthyValue(c)
+	}
+	return false
+}
+
+func truthyValue(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		return ecma.EqualLower(x, "true")
+	case []any:
+		for _, e := range x {
+			if !truthyValue(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// boolishValue is posthog-core's isTruthyOrFalsyPropertyValue.
+func boolishValue(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return true
+	case string:
+		return ecma.EqualLower(x, "true") || ecma.EqualLower(x, "false")
+	case []any:
+		for _, e := range x {
+			if !boolishValue(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// textMatch decides the contains, starts-with and ends-with operators and
+// their negations, which fold ASCII letters only.
+func textMatch(f *filter, pv scalar) verdict {
+	var buf [32]byte
+	s, b, ok := scalarString(pv, buf[:])
+	if !ok {
+		return undecided(unsupportedType(f.key, pv.raw))
+	}
+	if b != nil {
+		s = string(b)
+	}
+	var r bool
+	switch f.op {
+	case opIContains, opNotIContains:
+		r = ecma.ContainsASCIIFold(s, f.folded)
+	case opStartsWith, opNotStartsWith:
+		r = ecma.HasPrefixASCIIFold(s, f.folded)
+	default:
+		r = ecma.HasSuffixASCIIFold(s, f.folded)
+	}
+	switch f.op {
+	case opNotIContains, opNotStartsWith, opNotEndsWith:
+		r = !r
+	}
+	return boolVerdict(r)
+}
+
+// regexMatch decides regex and not_regex.
+func regexMatch(f *filter, pv scalar) verdict {
+	if f.re.Status() == ecma.RegexpInvalid {
+		return vFalse // a pattern JavaScript rejects matches nothing, either way
+	}
+	var buf [32]byte
+	s, b, ok := scalarString(pv, buf[:])
+	if !ok {
+		return undecided(unsupportedType(f.key, pv.raw))
+	}
+	if b != nil {
+		s = string(b)
+	}
+	matched, portable := f.re.Match(s)
+	if !portable {
+		return verdict{out: outInconclusive, regex: true, cause: regexSubjectCause}
+	}
+	return boolVerdict(matched == (f.op == opRegex))
+}
+
+var regexSubjectCause = inconclusive("regex subject holds non-ASCII characters or a carriage return, which posthog-node leaves to the server")
+
+// orderMatch decides gt, gte, lt and lte: numerically when both sides parse
+// as numbers, otherwise by comparing strings as JavaScript does.
+func orderMatch(f *filter, pv scalar) verdict {
+	var buf [32]byte
+	var s string
+	num := pv.num
+	if pv.kind != kindNumber {
+		var b []byte
+		var ok bool
+		if s, b, ok = scalarString(pv, buf[:]); !ok {
+			return undecided(unsupportedType(f.key, pv.raw))
+		}
+		if b != nil {
+			s = string(b)
+		}
+		num = ecma.ParseFloat(s)
+	}
+	if isFinite(num) && isFinite(f.num) {
+		return boolVerdict(compareOrder(f.op, cmpFloat(num, f.num)))
+	}
+	if pv.kind == kindNumber {
+		s = string(ecma.AppendNumber(buf[:0], pv.num))
+	}
+	return boolVerdict(compareOrder(f.op, ecma.CompareUTF16(s, f.text)))
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func compareOrder(op operator, c int) bool {
+	switch op {
+	case opGT:
+		return c > 0
+	case opGTE:
+		return c >= 0
+	case opLT:
+		return c < 0
+	}
+	return c <= 0
+}
+
+// dateMatch decides is_date_before and is_date_after, strictly (< and >), at
+// millisecond precision.
+func (ev *evaluator) dateMatch(f *filter, pv scalar) verdict {
+	want := f.date.ms
+	if f.date.relative {
+		want = ecma.RelativeDate(ev.nowMs(), f.date.n, f.date.unit)
+	}
+	var got int64
+	switch pv.kind {
+	case kindDate:
+		got = pv.raw.(time.Time).UnixMilli()
+	case kindString:
+		ms, ok := ecma.ParseDate(pv.str)
+		if !ok {
+			return undecided(inconclusive("property %q is not a date posthog-node can read: %q", f.key, pv.str))
+		}
+		got = ms
+	case kindNumber:
+		ms, ok := ecma.TimeClip(pv.num)
+		if !ok {
+			return undecided(inconclusive("property %q is a number outside the range of dates", f.key))
+		}
+		got = ms
+	default:
+		return undecided(inconclusive("property %q must be a date string, a number or a time.Time", f.key))
+	}
+	if want == math.MinInt64 {
+		// A relative date out of range is an Invalid Date in JavaScript, and
+		// every comparison with it is false.
+		return vFalse
+	}
+	if f.op == opDateBefore {
+		return boolVerdict(got < want)
+	}
+	return boolVerdict(got > want)
+}
+
+// versionMatch decides the semver operators.
+func versionMatch(f *filter, pv scalar) verdict {
+	var buf [32]byte
+	s, b, ok := scalarString(pv, buf[:])
+	if !ok {
+		return undecided(unsupportedType(f.key, pv.raw))
+	}
+	if b != nil {
+		s = string(b)
+	}
+	v, ok := parseVersion(s)
+	if !ok {
+		return undecided(inconclusive("property %q is not a version: %q", f.key, s))
+	}
+	switch f.op {
+	case opSemverTilde, opSemverCaret, opSemverWildcard:
+		return boolVerdict(f.vrange.contains(v))
+	}
+	c := v.compare(f.ver)
+	var r bool
+	switch f.op {
+	case opSemverEQ:
+		r = c == 0
+	case opSemverNEQ:
+		r = c != 0
+	case opSemverGT:
+		r = c > 0
+	case opSemverGTE:
+		r = c >= 0
+	case opSemverLT:
+		r = c < 0
+	case opSemverLTE:
+		r = c <= 0
+	}
+	return boolVerdict(r)
+}
+
+// groupKind is the shape of a cohort's property group.
+type groupKind uint8
+
+const (
+	groupAnd groupKind = iota
+	groupOr
+	// groupEmpty is {}: it matches everything.
+	groupEmpty
+	// groupUnsupported has a type other than AND and OR: posthog-node leaves
+	// it to the server.
+	groupUnsupported
+)
+
+// propertyGroup is a compiled cohort definition or one of its nested groups.
+// posthog-node decides by the first entry whether the entries are groups or
+// leaf filters, and treats all of them alike.
+type propertyGroup struct {
+	kind   groupKind
+	groups []propertyGroup
+	leaves []filter
+	why    *inconclusiveError // groupUnsupported
+}
+
+// cohort is a compiled cohort definition.
+type cohort struct {
+	id   string
+	root propertyGroup
+	loop *inconclusiveError // reported when the cohort includes itself
+}
+
+// maxNesting bounds how deeply cohorts may include cohorts and flags may
+// depend on flags while one flag is evaluated.
+const maxNesting = 64
+
+// cohortFilter decides a flag condition's (or a cohort's) cohort filter.
+func (ev *evaluator) cohortFilter(f *filter, props *propsView) verdict {
+	if f.cohort < 0 {
+		return verdict{out: outServer, cause: f.bad}
+	}
+	c := &ev.s.cohorts[f.cohort]
+	// posthog-node recurses into a cohort that includes itself until the
+	// stack overflows, which aborts the flag; re-entering a cohort already
+	// being decided is exactly that case, since the answer cannot change.
+	if !ev.cohorts.push(f.cohort) {
+		return verdict{out: outFatal, cause: c.loop}
+	}
+	v := ev.group(&c.root, props)
+	ev.cohorts.pop()
+	if f.notIn {
+		v = v.not()
+	}
+	return v
+}
+
+// group decides a property group. An undecided entry is remembered and the
+// loop goes on, because a later entry may still decide the group; data only
+// the server has stops it at once.
+func (ev *evaluator) group(g *propertyGroup, props *propsView) verdict {
+	switch g.kind {
+	case groupEmpty:
+		return vTrue
+	case groupUnsupported:
+		return verdict{out: outServer, cause: g.why}
+	}
+	and := g.kind == groupAnd
+	var pending verdict
+	decide := func(v verdict) (verdict, bool) {
+		switch v.out {
+		case outTrue, outFalse:
+			if (v.out == outTrue) != and {
+				return v, true // AND meets a false, or OR meets a true
+			}
+		case outInconclusive:
+			if pending.out != outInconclusive {
+				pending = v
+			}
+			pending.regex = pending.regex || v.regex
+		default:
+			return v, true
+		}
+		return verdict{}, false
+	}
+	for i := range g.groups {
+		if v, done := decide(ev.group(&g.groups[i], props)); done {
+			return v
+		}
+	}
+	for i := range g.leaves {
+		l := &g.leaves[i]
+		v := ev.filter(l, props)
+		if l.negation {
+			v = v.not()
+		}
+		if v, done := decide(v); done {
+			return v
+		}
+	}
+	if pending.out == outInconclusive {
+		return pending
+	}
+	return boolVerdict(and)
+}
+
+// filter decides any filter of a condition or a cohort.
+func (ev *evaluator) filter(f *filter, props *propsView) verdict {
+	switch f.typ {
+	case filterCohort:
+		return ev.cohortFilter(f, props)
+	case filterFlag:
+		return ev.dependency(f)
+	}
+	return ev.property(f, props)
+}

@@ -1,0 +1,160 @@
+package flags_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"time"
+
+	"github.com/localflags/flags"
+)
+
+const exampleDoc = `{
+  "flags": [
+    {"key": "new-checkout", "active": true,
+     "filters": {"groups": [{"properties": [{"key": "plan", "type": "person", "operator": "exact", "value": ["pro", "enterprise"]}], "rollout_percentage": 100}]}},
+    {"key": "pricing", "active": true,
+     "filters": {"groups": [{"properties": [], "rollout_percentage": 100}],
+                 "multivariate": {"variants": [{"key": "control", "rollout_percentage": 50}, {"key": "annual", "rollout_percentage": 50}]},
+                 "payloads": {"control": "{\"price\": 12}", "annual": "{\"price\": 9}"}}}
+  ]
+}`
+
+func ExampleNew() {
+	c, err := flags.New(flags.WithSnapshotFile("testdata/snapshot.json"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Println(c.Snapshot().Len(), "flags loaded")
+	// Output: 6 flags loaded
+}
+
+func ExampleClient_IsEnabled() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	pro := flags.User{DistinctID: "user-1", Properties: map[string]any{"plan": "PRO"}}
+	free := flags.User{DistinctID: "user-2", Properties: map[string]any{"plan": "free"}}
+	anonymous := flags.User{DistinctID: "user-3"} // no plan: inconclusive, so false
+	fmt.Println(c.IsEnabled(ctx, "new-checkout", pro), c.IsEnabled(ctx, "new-checkout", free), c.IsEnabled(ctx, "new-checkout", anonymous))
+	// Output: true false false
+}
+
+func ExampleClient_Variant() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, id := range []string{"alice", "bob", "carol"} {
+		fmt.Println(id, c.Variant(context.Background(), "pricing", flags.User{DistinctID: id}))
+	}
+	// Output:
+	// alice annual
+	// bob annual
+	// carol control
+}
+
+func ExampleClient_Evaluate() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	r := c.Evaluate(ctx, "new-checkout", flags.User{DistinctID: "user-3"})
+	fmt.Println(r.Enabled, r.Reason)
+	fmt.Println(r.Err)
+	// Output:
+	// false inconclusive
+	// flags: inconclusive: property "plan" is not in the context
+}
+
+func ExamplePayloadAs() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	type pricing struct {
+		Price int `json:"price"`
+	}
+	r := c.Evaluate(context.Background(), "pricing", flags.User{DistinctID: "user-1"})
+	p, err := flags.PayloadAs[pricing](r)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.Variant, p.Price)
+	// Output: annual 9
+}
+
+func ExampleClient_EvaluateAll() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	all := c.EvaluateAll(context.Background(), flags.User{DistinctID: "carol", Properties: map[string]any{"plan": "enterprise"}})
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Println(k, all[k].Value())
+	}
+	// Output:
+	// new-checkout true
+	// pricing control
+}
+
+func ExampleClient_Load() {
+	c, err := flags.New() // nothing loaded yet: every flag is "not ready"
+	if err != nil {
+		log.Fatal(err)
+	}
+	u := flags.User{DistinctID: "user-1", Properties: map[string]any{"plan": "pro"}}
+	fmt.Println(c.Evaluate(context.Background(), "new-checkout", u).Reason)
+	if err := c.Load([]byte(exampleDoc)); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(c.Evaluate(context.Background(), "new-checkout", u).Reason)
+	fmt.Println(c.Load([]byte(`{"flags": [`)) != nil, c.IsEnabled(context.Background(), "new-checkout", u))
+	// Output:
+	// not ready
+	// matched
+	// true true
+}
+
+func ExampleWithPoller() {
+	// A stand-in for PostHog, serving a definitions document.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"v1"`)
+		w.Write([]byte(exampleDoc))
+	}))
+	defer srv.Close()
+
+	c, err := flags.New(flags.WithPoller(flags.PollerConfig{
+		Host:          srv.URL,
+		ProjectAPIKey: "phc_example",
+		SecretKey:     "phs_example",
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.WaitReady(ctx); err != nil {
+		log.Fatal(err)
+	}
+	st := c.Status()
+	fmt.Println(st.Source, st.Flags, st.ETag)
+	fmt.Println(c.IsEnabled(ctx, "new-checkout", flags.User{DistinctID: "u", Properties: map[string]any{"plan": "pro"}}))
+	// Output:
+	// poll 2 "v1"
+	// true
+}

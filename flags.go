@@ -1,0 +1,592 @@
+// Package flags evaluates PostHog feature flags in-process, with no network
+// call per check.
+//
+// A [Client] holds an immutable, compiled snapshot of a PostHog flag
+// definitions document (the JSON served by /flags/definitions and
+// /api/feature_flag/local_evaluation). Evaluation reads that snapshot without
+// taking a lock, hashes the flag key and the user's id with SHA-1 exactly as
+// PostHog does, and returns the answer PostHog's reference SDK, posthog-node
+// 5.70.0, gives for the same definitions and context. Where posthog-node cannot
+// decide locally (it would ask the PostHog server), the result is inconclusive
+// and carries the cause; the client never guesses.
+//
+// # Getting started
+//
+//	c, err := flags.New(flags.WithSnapshotFile("flags.json"))
+//	if err != nil {
+//		return err
+//	}
+//	defer c.Close()
+//	user := flags.User{DistinctID: "user-42", Properties: map[string]any{"plan": "pro"}}
+//	if c.IsEnabled(ctx, "new-checkout", user) {
+//		// ...
+//	}
+//
+// # Property values
+//
+// [User.Properties] and [Group.Properties] hold the values that property
+// filters compare. Each supported Go type behaves like the JSON value
+// posthog-node would see:
+//
+//   - string: a JSON string. Go strings are UTF-8; a string that is not valid
+//     UTF-8 makes exact and is_not inconclusive (it has no JSON spelling).
+//   - bool: a JSON boolean.
+//   - every integer kind, float32, float64 and [encoding/json.Number]: a JSON
+//     number, held as a float64 like a JavaScript number. float32 values use
+//     their shortest decimal spelling, so float32(0.1) is 0.1. Because
+//     posthog-node cannot tell 5 from 5.0, exact and is_not are inconclusive
+//     for integral numbers unless the filter compares truthiness.
+//   - nil: JSON null. A null property counts as set.
+//   - []any, []string and map[string]any: JSON arrays and objects. Elements
+//     must themselves be supported types.
+//   - [time.Time]: a JavaScript Date. Date operators compare its instant, at
+//     millisecond precision; every other operator sees its ISO-8601 UTC
+//     spelling, such as "2025-06-15T12:00:00.000Z".
+//
+// Any other type makes the filters that read it inconclusive, with a cause
+// that names the type. Nothing a property value holds can make evaluation
+// panic.
+//
+// # How evaluation works
+//
+// A flag's condition sets are tried top to bottom and the first that matches
+// decides the value. A condition matches when every property filter passes
+// and the user falls inside its rollout percentage; a matched multivariate
+// flag then picks a variant by a second hash. A filter that cannot be decided
+// (a missing property, an unparseable version, a static cohort...) makes its
+// condition inconclusive but does not stop later conditions; the flag is
+// false only if nothing matched and nothing was inconclusive. The README lists
+// the few places where this library deliberately differs from posthog-node.
+package flags
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// User is the context a flag is evaluated for.
+//
+// The zero value is usable; nil maps are treated as empty.
+type User struct {
+	// DistinctID identifies the person. Person-level rollouts and variants
+	// hash it, and it is visible to filters as the person property
+	// "distinct_id" unless Properties sets that key.
+	DistinctID string
+	// DeviceID buckets flags whose bucketing_identifier is "device_id". It is
+	// visible to filters as the person property "$device_id" unless
+	// Properties sets that key. Empty means no device id.
+	DeviceID string
+	// Properties are the person properties filters compare.
+	Properties map[string]any
+	// Groups maps a group type name, such as "company", to the group the
+	// user belongs to. Group flags evaluate against these.
+	Groups map[string]Group
+}
+
+// Group is one group of a [User], for group flags and group conditions.
+type Group struct {
+	// Key identifies the group; group rollouts hash it. It is visible to
+	// filters as the group property "$group_key" unless Properties sets it.
+	Key string
+	// Properties are the group properties filters compare.
+	Properties map[string]any
+}
+
+// Result is the full answer for one flag.
+type Result struct {
+	// Key is the flag key that was asked for.
+	Key string
+	// Enabled is true when the flag evaluated to true or to any variant.
+	Enabled bool
+	// Variant is the variant served, or "holdout-<id>" for a user held out
+	// of an experiment; it is "" when the value is a plain true or false.
+	Variant string
+	// Payload is the JSON payload attached to the value served, or nil. It
+	// shares memory with the snapshot: treat it as read-only, or use
+	// [PayloadAs] to decode it.
+	Payload json.RawMessage
+	// Reason says why the flag has this value.
+	Reason Reason
+	// Condition is the index of the condition set that matched, or -1.
+	Condition int
+	// Err is non-nil when no value could be decided: it wraps
+	// [ErrInconclusive] together with the cause, or is [ErrNotFound], or
+	// wraps [ErrNotReady].
+	Err error
+}
+
+// Value returns the flag's value the way PostHog's SDKs return it: the
+// variant string when one was served, otherwise the bool Enabled.
+func (r Result) Value() any {
+	if r.Variant != "" {
+		return r.Variant
+	}
+	return r.Enabled
+}
+
+// Conclusive reports whether the result is a decided value (true, false or
+// a variant), as opposed to inconclusive, not found, not ready or filtered
+// out.
+func (r Result) Conclusive() bool {
+	switch r.Reason {
+	case ReasonInconclusive, ReasonNotFound, ReasonNotReady, ReasonFilteredByRuntime, ReasonFilteredByContext:
+		return false
+	}
+	return true
+}
+
+// Reason says why a flag has the value it has.
+type Reason uint8
+
+// The reasons a [Result] can carry.
+const (
+	// ReasonMatched: a condition set matched.
+	ReasonMatched Reason = iota + 1
+	// ReasonHoldout: the user is in the experiment's holdout group.
+	ReasonHoldout
+	// ReasonNoConditionMatch: no condition set matched.
+	ReasonNoConditionMatch
+	// ReasonOutOfRollout: a condition's filters matched but its rollout
+	// percentage excluded the user, and nothing else matched.
+	ReasonOutOfRollout
+	// ReasonNoGroup: a group flag was evaluated for a user that does not
+	// belong to a group of its type, so it is false.
+	ReasonNoGroup
+	// ReasonDisabled: the flag is inactive or deleted.
+	ReasonDisabled
+	// ReasonInconclusive: the flag cannot be decided locally; Err has the
+	// cause.
+	ReasonInconclusive
+	// ReasonNotFound: no flag has this key.
+	ReasonNotFound
+	// ReasonFilteredByRuntime: the flag's evaluation_runtime excludes this
+	// client's runtime (see [WithRuntime]).
+	ReasonFilteredByRuntime
+	// ReasonFilteredByContext: the flag's evaluation contexts share none
+	// with this client's (see [WithEvaluationContexts]).
+	ReasonFilteredByContext
+	// ReasonNotReady: the client has no definitions yet.
+	ReasonNotReady
+)
+
+var reasonNames = [...]string{
+	ReasonMatched:           "matched",
+	ReasonHoldout:           "holdout",
+	ReasonNoConditionMatch:  "no condition matched",
+	ReasonOutOfRollout:      "out of rollout",
+	ReasonNoGroup:           "no group",
+	ReasonDisabled:          "disabled",
+	ReasonInconclusive:      "inconclusive",
+	ReasonNotFound:          "not found",
+	ReasonFilteredByRuntime: "filtered by runtime",
+	ReasonFilteredByContext: "filtered by evaluation context",
+	ReasonNotReady:          "not ready",
+}
+
+// String returns the reason in words, such as "no condition matched".
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) && reasonNames[r] != "" {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// MarshalText returns the reason as [Reason.String] spells it.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Errors a [Result] can carry; compare with [errors.Is].
+var (
+	// ErrInconclusive marks a flag that cannot be decided locally: the
+	// reference SDK would ask the PostHog server. The error that wraps it
+	// names the cause.
+	ErrInconclusive = errors.New("flags: inconclusive")
+	// ErrNotFound marks a key that no flag in the definitions has.
+	ErrNotFound = errors.New("flags: flag not found")
+	// ErrNotReady marks a client that has no definitions yet.
+	ErrNotReady = errors.New("flags: definitions not loaded yet")
+)
+
+// inconclusiveError wraps ErrInconclusive with its cause. Causes that depend
+// only on the definitions are built once at load time, so reporting them on
+// the hot path costs nothing.
+type inconclusiveError struct{ cause string }
+
+func (e *inconclusiveError) Error() string { return "flags: inconclusive: " + e.cause }
+func (e *inconclusiveError) Is(target error) bool {
+	return target == ErrInconclusive
+}
+
+func inconclusive(format string, args ...any) *inconclusiveError {
+	return &inconclusiveError{cause: fmt.Sprintf(format, args...)}
+}
+
+// Runtime selects which flags a client evaluates, by their
+// evaluation_runtime field.
+type Runtime uint8
+
+const (
+	// RuntimeServer evaluates flags marked "server" or "all" (or unmarked);
+	// flags marked "client" are filtered out. It is the default.
+	RuntimeServer Runtime = iota
+	// RuntimeClient evaluates flags marked "client" or "all" (or unmarked).
+	RuntimeClient
+	// RuntimeAll evaluates every flag, as posthog-node does.
+	RuntimeAll
+)
+
+// Option configures a [Client]; pass options to [New].
+type Option func(*config) error
+
+type config struct {
+	snapshot     []byte
+	snapshotFile string
+	now          func() time.Time
+	runtime      Runtime
+	contexts     []string
+	logger       *slog.Logger
+	poller       *PollerConfig
+	persistPath  string
+	filePath     string
+	fileInterval time.Duration
+	onUpdate     func(Status)
+
+	// Hooks that tests replace to control time: sleep waits for d or until
+	// ctx is done, and rand returns a number in [0, 1) for jitter.
+	sleep func(ctx context.Context, d time.Duration) error
+	rand  func() float64
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// WithSnapshot bootstraps the client from a definitions document (JSON), so
+// it serves from the moment [New] returns. New fails if doc does not parse.
+func WithSnapshot(doc []byte) Option {
+	return func(c *config) error {
+		c.snapshot = doc
+		return nil
+	}
+}
+
+// WithSnapshotFile is [WithSnapshot] with the document read from path when
+// [New] runs.
+func WithSnapshotFile(path string) Option {
+	return func(c *config) error {
+		c.snapshotFile = path
+		return nil
+	}
+}
+
+// WithClock sets the clock that relative date filters such as "-7d" are
+// measured from. The default is [time.Now].
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("flags: WithClock: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithRuntime chooses which flags are evaluated by their evaluation_runtime;
+// the default is [RuntimeServer]. Filtered flags report
+// [ReasonFilteredByRuntime], and flags that depend on them see false.
+func WithRuntime(r Runtime) Option {
+	return func(c *config) error {
+		if r > RuntimeAll {
+			return fmt.Errorf("flags: WithRuntime: unknown runtime %d", r)
+		}
+		c.runtime = r
+		return nil
+	}
+}
+
+// WithEvaluationContexts keeps only the flags whose evaluation contexts
+// (evaluation_contexts, or the legacy evaluation_tags) are empty or share at
+// least one entry with contexts, as posthog-node's evaluationContexts option
+// does. Matching is exact. Filtered flags report [ReasonFilteredByContext],
+// and flags that depend on them see false. Without this option nothing is
+// filtered.
+func WithEvaluationContexts(contexts ...string) Option {
+	return func(c *config) error {
+		c.contexts = append([]string(nil), contexts...)
+		return nil
+	}
+}
+
+// WithLogger sets where the client logs load problems, such as a malformed
+// flag. The default discards logs.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("flags: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// Client evaluates flags against the definitions it holds. It is safe for
+// concurrent use: evaluations read an immutable snapshot through an atomic
+// pointer and never wait for a reload.
+type Client struct {
+	cfg  config
+	snap atomic.Pointer[Snapshot]
+
+	mu     sync.Mutex // guards status; never held while fetching or compiling
+	status Status
+
+	ready     chan struct{}
+	readyOnce sync.Once
+	updates   chan Status // to the update handler; nil without one
+
+	poller *poller
+	files  *fileSource
+
+	ctx       context.Context // canceled by Close
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// New returns a client configured by opts. It does not wait for the
+// network: with [WithSnapshot], [WithSnapshotFile] or a valid
+// [WithPersistence] file it serves those definitions at once; otherwise
+// every result is [ReasonNotReady] until a poll, the file source or
+// [Client.Load] provides definitions. Call [Client.Close] to stop the
+// background work.
+func New(opts ...Option) (*Client, error) {
+	c := &Client{
+		cfg: config{
+			now:    time.Now,
+			logger: slog.New(slog.DiscardHandler),
+			sleep:  sleep,
+			rand:   rand.Float64,
+		},
+		ready: make(chan struct{}),
+	}
+	for _, opt := range opts {
+		if err := opt(&c.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.bootstrap(); err != nil {
+		return nil, err
+	}
+	etag := c.loadPersisted()
+	if c.cfg.filePath != "" {
+		c.files = &fileSource{path: c.cfg.filePath, interval: c.cfg.fileInterval}
+		c.checkFile()
+	}
+
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	if c.cfg.onUpdate != nil {
+		c.updates = make(chan Status, 1)
+		c.wg.Add(1)
+		go c.runUpdates(c.ctx)
+		if c.snap.Load() != nil {
+			c.notify(c.Status())
+		}
+	}
+	if c.cfg.poller != nil {
+		c.poller = newPoller(*c.cfg.poller, etag)
+		c.wg.Add(1)
+		go c.runPoller(c.ctx)
+	}
+	if c.files != nil {
+		c.wg.Add(1)
+		go c.runFileSource(c.ctx)
+	}
+	return c, nil
+}
+
+// bootstrap loads WithSnapshot or WithSnapshotFile.
+func (c *Client) bootstrap() error {
+	doc := c.cfg.snapshot
+	if c.cfg.snapshotFile != "" {
+		if doc != nil {
+			return errors.New("flags: WithSnapshot and WithSnapshotFile are mutually exclusive")
+		}
+		var err error
+		if doc, err = os.ReadFile(c.cfg.snapshotFile); err != nil {
+			return fmt.Errorf("flags: reading snapshot: %w", err)
+		}
+	}
+	if doc == nil {
+		return nil
+	}
+	s, err := compile(doc, c.compileOpts())
+	if err != nil {
+		return err
+	}
+	c.install(loaded{snap: s, source: SourceBootstrap, at: c.cfg.now(), fingerprint: xxhash.Sum64(doc)}, nil)
+	return nil
+}
+
+// loadPersisted loads the WithPersistence file, if valid, and returns its
+// ETag for the first poll.
+func (c *Client) loadPersisted() string {
+	if c.cfg.persistPath == "" {
+		return ""
+	}
+	p, err := readPersisted(c.cfg.persistPath)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			c.cfg.logger.Error("flags: ignoring the persisted definitions", "error", err)
+		}
+		return ""
+	}
+	s, err := compile(p.doc, c.compileOpts())
+	if err != nil {
+		c.cfg.logger.Error("flags: ignoring the persisted definitions", "path", c.cfg.persistPath, "error", err)
+		return ""
+	}
+	c.install(loaded{snap: s, source: SourcePersisted, at: p.meta.FetchedAt, etag: p.meta.ETag, fingerprint: xxhash.Sum64(p.doc)}, nil)
+	return p.meta.ETag
+}
+
+// Load parses and compiles a definitions document and swaps it in
+// atomically. If doc does not parse, Load returns an error that says what is
+// wrong and the client keeps its current definitions. A flag that is
+// malformed but parses is loaded and evaluates as inconclusive, with the
+// cause, without affecting other flags. Its cost is proportional to the size
+// of doc; evaluations in flight finish on the snapshot they started with.
+func (c *Client) Load(doc []byte) error {
+	s, err := compile(doc, c.compileOpts())
+	if err != nil {
+		return err
+	}
+	c.install(loaded{snap: s, source: SourceLoad, at: c.cfg.now(), fingerprint: xxhash.Sum64(doc)}, doc)
+	return nil
+}
+
+func (c *Client) compileOpts() compileOptions {
+	return compileOptions{runtime: c.cfg.runtime, contexts: c.cfg.contexts}
+}
+
+// install swaps in new definitions, logs their warnings and, when doc is
+// given and persistence is on, persists it.
+func (c *Client) install(l loaded, doc []byte) {
+	for _, w := range l.snap.warnings {
+		c.cfg.logger.Warn("flags: definitions loaded with a problem", "problem", w)
+	}
+	c.swap(l)
+	if doc == nil || c.cfg.persistPath == "" {
+		return
+	}
+	meta := persistMeta{ETag: l.etag, FetchedAt: l.at, Source: l.source}
+	if err := writePersisted(c.cfg.persistPath, doc, meta); err != nil {
+		c.cfg.logger.Error("flags: persisting the definitions failed", "path", c.cfg.persistPath, "error", err)
+	}
+}
+
+// Reload refreshes the definitions now and returns the outcome: it polls
+// PostHog if the client has a poller, otherwise it rereads the file source.
+// It returns [ErrNoSource] when there is neither.
+func (c *Client) Reload(ctx context.Context) error {
+	if c.ctx.Err() != nil {
+		return ErrClosed
+	}
+	switch {
+	case c.poller != nil:
+		// Closing the client cancels the reload too.
+		ctx, stop := context.WithCancel(ctx)
+		defer stop()
+		unlink := context.AfterFunc(c.ctx, stop)
+		defer unlink()
+		return c.poll(ctx).err
+	case c.files != nil:
+		return c.checkFile()
+	}
+	return ErrNoSource
+}
+
+// Snapshot returns the definitions the client currently serves, or nil
+// before the first load. A Snapshot is immutable.
+func (c *Client) Snapshot() *Snapshot { return c.snap.Load() }
+
+// Close stops every goroutine of the client and cancels a request in
+// flight; no goroutine outlives it. Evaluation keeps working on the last
+// definitions. It is safe to call more than once.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		c.cancel()
+		c.wg.Wait()
+	})
+	return nil
+}
+
+// IsEnabled reports whether the flag is on for user: true for true or any
+// variant, false otherwise, including when the flag is inconclusive or
+// unknown. It does not allocate for flags without property filters on
+// composite values.
+func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
+	return c.evaluate(key, &user, false).Enabled
+}
+
+// Variant returns the variant served to user, or "" when the flag is not a
+// variant (true, false, inconclusive or unknown).
+func (c *Client) Variant(ctx context.Context, key string, user User) string {
+	return c.evaluate(key, &user, false).Variant
+}
+
+// Evaluate returns the full answer for one flag, with its payload, reason
+// and, when no value could be decided, the error.
+func (c *Client) Evaluate(ctx context.Context, key string, user User) Result {
+	return c.evaluate(key, &user, true)
+}
+
+// EvaluateAll evaluates every flag the client serves for user. Flags
+// filtered out by runtime or evaluation context are left out of the map.
+// Dependencies shared by several flags are evaluated once.
+func (c *Client) EvaluateAll(ctx context.Context, user User) map[string]Result {
+	s := c.snap.Load()
+	if s == nil {
+		return map[string]Result{}
+	}
+	out := make(map[string]Result, len(s.flags))
+	ev := newEvaluator(s, &user, c.cfg.now)
+	ev.memo.dense = make([]value, len(s.flags))
+	ev.memo.filled = make([]bool, len(s.flags))
+	for i := range s.flags {
+		f := &s.flags[i]
+		if f.filtered != 0 || s.byKey[f.key] != int32(i) {
+			continue // filtered out, or shadowed by a later flag with the same key
+		}
+		out[f.key] = ev.result(f, true)
+	}
+	return out
+}
+
+func (c *Client) evaluate(key string, user *User, withPayload bool) Result {
+	s := c.snap.Load()
+	if s == nil {
+		return Result{Key: key, Reason: ReasonNotReady, Condition: -1, Err: ErrNotReady}
+	}
+	i, ok := s.byKey[key]
+	if !ok {
+		return Result{Key: key, Reason: ReasonNotFound, Condition: -1, Err: ErrNotFound}
+	}
+	ev := newEvaluator(s, user, c.cfg.now)
+	return ev.result(&s.flags[i], withPayload)
+}

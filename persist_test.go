@@ -1,0 +1,277 @@
+package flags
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestPersistedRoundTrip(t *testing.T) {
+	doc := []byte(docOn("v1"))
+	meta := persistMeta{ETag: `"e1"`, FetchedAt: time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC), Source: SourcePoll}
+	p, err := decodePersisted(encodePersisted(doc, meta))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(p.doc) != string(doc) || p.meta.ETag != `"e1"` || !p.meta.FetchedAt.Equal(meta.FetchedAt) || p.meta.Source != SourcePoll {
+		t.Errorf("round trip: %+v", p)
+	}
+}
+
+// TestPersistedTruncatedAnywhere cuts the persisted file at every byte
+// offset and flips every byte: each damaged file must be detected. A sample
+// of them goes through New as well, which must log the damage and ignore
+// the file, never load part of it.
+func TestPersistedTruncatedAnywhere(t *testing.T) {
+	good := encodePersisted([]byte(goodDoc), persistMeta{ETag: `"e"`, FetchedAt: time.Now().UTC(), Source: SourcePoll})
+	var damaged [][]byte
+	for n := 0; n < len(good); n++ {
+		damaged = append(damaged, good[:n])
+	}
+	for i := range good {
+		b := append([]byte(nil), good...)
+		b[i] ^= 0x20
+		damaged = append(damaged, b)
+	}
+	for i, b := range damaged {
+		if _, err := decodePersisted(b); err == nil {
+			t.Fatalf("damaged file %d (of %d bytes) was accepted", i, len(b))
+		}
+	}
+	path := filepath.Join(t.TempDir(), "flags.cache")
+	for i := 0; i < len(damaged); i += len(damaged) / 40 {
+		if err := os.WriteFile(path, damaged[i], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var logs logBuffer
+		c, err := New(WithPersistence(path), WithLogger(logs.logger()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Snapshot() != nil {
+			t.Fatalf("damaged file %d was loaded", i)
+		}
+		if !strings.Contains(logs.String(), "ignoring the persisted definitions") {
+			t.Fatalf("damaged file %d: not logged: %s", i, logs.String())
+		}
+		c.Close()
+	}
+	t.Logf("%d damaged files detected", len(damaged))
+}
+
+// TestRestartDuringOutage: a client persists what it polled; after a
+// restart with the server unreachable, the persisted flags are served at
+// once, and the persisted ETag is sent once the server is back.
+func TestRestartDuringOutage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.cache")
+	srv := newFakeServer(t)
+	srv.then(ok(docOn("v1"), `"e1"`))
+	k := newClock()
+	c := startPolling(t, srv, k, WithPersistence(path))
+	k.next(t)
+	c.Close()
+
+	down := newFakeServer(t)
+	down.Close() // connection refused
+	k2 := newClock()
+	c2, err := New(WithPoller(pollerConfig(down.URL)), withClock(k2), WithPersistence(path), WithSnapshot([]byte(docOn("bootstrap"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	select {
+	case <-c2.Ready():
+	default:
+		t.Fatal("not ready at once from the persisted file")
+	}
+	if servedVersion(c2) != "v1" {
+		t.Errorf("serving %q, want the persisted v1 (it wins over the bootstrap)", servedVersion(c2))
+	}
+	st := c2.Status()
+	if st.Source != SourcePersisted || st.ETag != `"e1"` {
+		t.Errorf("status %+v", st)
+	}
+	k2.next(t) // the failed poll
+	if servedVersion(c2) != "v1" || c2.Status().ConsecutiveFailures != 1 {
+		t.Errorf("after a failed poll: %q %+v", servedVersion(c2), c2.Status())
+	}
+
+	up := newFakeServer(t)
+	up.then(status(http.StatusNotModified))
+	c2.poller.url = strings.Replace(c2.poller.url, down.URL, up.URL, 1)
+	k2.poll(t)
+	if got := up.lastRequest().Header.Get("If-None-Match"); got != `"e1"` {
+		t.Errorf("If-None-Match %q, want the persisted ETag", got)
+	}
+}
+
+func TestPersistenceWritesEveryLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.cache")
+	c := newTestClient(t, docOn("v1"), WithPersistence(path))
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Error("the bootstrap document should not be persisted")
+	}
+	if err := c.Load([]byte(docOn("v2"))); err != nil {
+		t.Fatal(err)
+	}
+	p, err := readPersisted(path)
+	if err != nil || !strings.Contains(string(p.doc), "v2") || p.meta.Source != SourceLoad {
+		t.Fatalf("persisted: %+v, %v", p.meta, err)
+	}
+	if err := c.Load([]byte("{")); err == nil {
+		t.Fatal("bad document loaded")
+	}
+	if p, _ := readPersisted(path); !strings.Contains(string(p.doc), "v2") {
+		t.Error("a failed load overwrote the persisted file")
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestFileSource(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "defs.json")
+	write := func(s string) {
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(docOn("v1"))
+	k := newClock()
+	var mu sync.Mutex
+	var updates []Status
+	var logs logBuffer
+	c, err := New(WithFileSource(path, time.Second), withClock(k), WithLogger(logs.logger()),
+		WithUpdateHandler(func(s Status) { mu.Lock(); updates = append(updates, s); mu.Unlock() }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if servedVersion(c) != "v1" || c.Status().Source != SourceFile {
+		t.Fatalf("initial file not served: %+v", c.Status())
+	}
+	k.next(t)
+	write(docOn("v2"))
+	k.poll(t)
+	if servedVersion(c) != "v2" {
+		t.Error("a changed file was not reloaded")
+	}
+	fp := c.Status().Fingerprint
+	write(docOn("v2")) // same content, new mtime
+	k.poll(t)
+	if c.Status().Fingerprint != fp {
+		t.Error("fingerprint changed for the same content")
+	}
+	write(`{"flags": [`)
+	k.poll(t)
+	k.poll(t) // the same broken content: reported once
+	if st := c.Status(); servedVersion(c) != "v2" || st.LastError == nil || st.ConsecutiveFailures != 1 {
+		t.Errorf("after a broken file: serving %q, %+v", servedVersion(c), st)
+	}
+	if n := strings.Count(logs.String(), "reading the definitions file failed"); n != 1 {
+		t.Errorf("the broken file was logged %d times", n)
+	}
+	os.Remove(path)
+	k.poll(t)
+	if st := c.Status(); servedVersion(c) != "v2" || !errors.Is(st.LastError, os.ErrNotExist) {
+		t.Errorf("after the file vanished: %+v", st)
+	}
+	write(docOn("v3"))
+	if err := c.Reload(context.Background()); err != nil || servedVersion(c) != "v3" {
+		t.Errorf("Reload of the file: %v, serving %q", err, servedVersion(c))
+	}
+	c.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(updates) == 0 || updates[len(updates)-1].Source != SourceFile {
+		t.Errorf("updates: %+v", updates)
+	}
+	for _, u := range updates[1:] {
+		if u.Fingerprint == fp && u.Source == SourceFile && u.Flags == 0 {
+			t.Errorf("an update for an unchanged file: %+v", u)
+		}
+	}
+}
+
+func TestFileSourceMissingAtStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "later.json")
+	k := newClock()
+	c, err := New(WithFileSource(path, time.Second), withClock(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Status().LastError == nil {
+		t.Error("a missing file should be reported")
+	}
+	k.next(t)
+	os.WriteFile(path, []byte(docOn("v1")), 0o644)
+	k.poll(t)
+	<-c.Ready()
+	if servedVersion(c) != "v1" {
+		t.Error("the file was not picked up once it appeared")
+	}
+}
+
+// TestUpdateHandlerOffThePollPath blocks the update handler: polls and
+// swaps must go on, and the handler then sees the latest status.
+func TestUpdateHandlerOffThePollPath(t *testing.T) {
+	release := make(chan struct{})
+	seen := make(chan Status, 16)
+	srv := newFakeServer(t)
+	srv.then(ok(docOn("v1"), `"1"`), ok(docOn("v2"), `"2"`), ok(docOn("v3"), `"3"`))
+	k := newClock()
+	c := startPolling(t, srv, k, WithUpdateHandler(func(s Status) {
+		<-release
+		seen <- s
+	}))
+	k.next(t)
+	k.poll(t)
+	k.poll(t)
+	if servedVersion(c) != "v3" {
+		t.Fatal("a blocked update handler stalled the poller")
+	}
+	close(release)
+	var last Status
+	for last.ETag != `"3"` {
+		select {
+		case last = <-seen:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the update handler never saw the latest status")
+		}
+	}
+}
+
+func TestLifecycleOptionErrors(t *testing.T) {
+	for _, opt := range []Option{
+		WithPoller(PollerConfig{}),
+		WithPoller(PollerConfig{ProjectAPIKey: "p", SecretKey: "s", Host: "ftp://x"}),
+		WithPoller(PollerConfig{ProjectAPIKey: "p", SecretKey: "s", Interval: -1}),
+		WithPersistence(""),
+		WithFileSource("", time.Second),
+		WithFileSource("x", 0),
+		WithUpdateHandler(nil),
+	} {
+		if _, err := New(opt); err == nil {
+			t.Error("a bad option was accepted")
+		} else if strings.Contains(err.Error(), "s\"") {
+			t.Errorf("an option error echoes a key: %v", err)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://app.posthog.com/": "https://us.i.posthog.com",
+		"https://eu.posthog.com":   "https://eu.i.posthog.com",
+		"http://localhost:8000":    "http://localhost:8000",
+	} {
+		if got, err := apiHost(in); err != nil || got != want {
+			t.Errorf("apiHost(%q) = %q, %v", in, got, err)
+		}
+	}
+}

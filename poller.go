@@ -1,0 +1,349 @@
+package flags
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// PollerConfig configures polling PostHog for definitions; pass it to
+// [WithPoller]. Zero fields take the defaults given.
+type PollerConfig struct {
+	// Host is PostHog's API host; default "https://us.i.posthog.com". The
+	// app hosts (app.posthog.com, us.posthog.com, eu.posthog.com) are mapped
+	// to their API hosts.
+	Host string
+	// ProjectAPIKey ("phc_...") is sent as the token query parameter.
+	ProjectAPIKey string
+	// SecretKey ("phs_..." or a personal "phx_..." key with feature flag
+	// read access) is sent as a bearer token. It never appears in logs,
+	// errors or Status.
+	SecretKey string
+	// Interval between polls; default 30s. Each wait varies by ±10% so that
+	// a fleet does not poll in step.
+	Interval time.Duration
+	// Timeout for one request, including reading the body; default 10s.
+	Timeout time.Duration
+	// HTTPClient sends the requests; default a client with connect, TLS and
+	// idle timeouts. Its own Timeout, if any, also applies.
+	HTTPClient *http.Client
+	// MaxBodyBytes caps a response body; default 64 MiB. A larger body is
+	// an error, never a partial load.
+	MaxBodyBytes int64
+}
+
+// Defaults of PollerConfig.
+const (
+	DefaultHost         = "https://us.i.posthog.com"
+	DefaultPollInterval = 30 * time.Second
+	DefaultPollTimeout  = 10 * time.Second
+	DefaultMaxBodyBytes = 64 << 20
+	// MaxBackoff caps the wait after repeated failures (or Interval, if that
+	// is longer).
+	MaxBackoff = 5 * time.Minute
+	// maxRetryAfter bounds how long a Retry-After header can make the poller
+	// wait.
+	maxRetryAfter = time.Hour
+)
+
+// Errors a poll can end with; compare with [errors.Is].
+var (
+	// ErrUnauthorized: PostHog answered 401 or 403. The keys are wrong or
+	// lack the feature_flag:read scope.
+	ErrUnauthorized = errors.New("flags: PostHog refused the keys (401/403)")
+	// ErrQuotaLimited: PostHog answered 402, over the feature flag quota.
+	// Unlike PostHog's SDKs, the client keeps serving its last good
+	// definitions.
+	ErrQuotaLimited = errors.New("flags: PostHog feature flag quota exceeded (402)")
+)
+
+// WithPoller polls PostHog for definitions in the background. New does not
+// wait for the first poll: without a bootstrap the client serves "not
+// ready" results until it completes (see [Client.WaitReady]). Failed polls
+// keep the last good definitions.
+func WithPoller(cfg PollerConfig) Option {
+	return func(c *config) error {
+		if cfg.ProjectAPIKey == "" || cfg.SecretKey == "" {
+			return errors.New("flags: WithPoller: ProjectAPIKey and SecretKey are required")
+		}
+		if cfg.Interval < 0 || cfg.Timeout < 0 || cfg.MaxBodyBytes < 0 {
+			return errors.New("flags: WithPoller: Interval, Timeout and MaxBodyBytes must not be negative")
+		}
+		if cfg.Host == "" {
+			cfg.Host = DefaultHost
+		}
+		host, err := apiHost(cfg.Host)
+		if err != nil {
+			return err
+		}
+		cfg.Host = host
+		if cfg.Interval == 0 {
+			cfg.Interval = DefaultPollInterval
+		}
+		if cfg.Timeout == 0 {
+			cfg.Timeout = DefaultPollTimeout
+		}
+		if cfg.MaxBodyBytes == 0 {
+			cfg.MaxBodyBytes = DefaultMaxBodyBytes
+		}
+		if cfg.HTTPClient == nil {
+			cfg.HTTPClient = defaultHTTPClient()
+		}
+		c.poller = &cfg
+		return nil
+	}
+}
+
+// apiHost validates host and maps PostHog's app hosts to API hosts.
+func apiHost(host string) (string, error) {
+	u, err := url.Parse(strings.TrimRight(host, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("flags: WithPoller: Host %q is not an http(s) URL", host)
+	}
+	switch u.Host {
+	case "app.posthog.com", "us.posthog.com":
+		u.Host = "us.i.posthog.com"
+	case "eu.posthog.com":
+		u.Host = "eu.i.posthog.com"
+	}
+	return u.String(), nil
+}
+
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: t}
+}
+
+// poller is the polling state. mu serializes fetches (the loop and Reload);
+// evaluations never take it.
+type poller struct {
+	cfg      PollerConfig
+	url      string
+	mu       sync.Mutex
+	etag     string
+	failures int
+	state    pollState // last logged state
+}
+
+// pollState is what the logs have last said about the poller, so that a
+// problem is logged when it starts and when it ends, not at every poll.
+type pollState uint8
+
+const (
+	pollOK pollState = iota
+	pollUnauthorized
+	pollQuota
+	pollFailing
+)
+
+func newPoller(cfg PollerConfig, etag string) *poller {
+	q := url.Values{"token": {cfg.ProjectAPIKey}}
+	return &poller{
+		cfg: cfg,
+		// posthog-node sends a bare "send_cohorts"; the server only checks
+		// that it is present.
+		url:  cfg.Host + "/flags/definitions?" + q.Encode() + "&send_cohorts",
+		etag: etag,
+	}
+}
+
+// pollOutcome is one poll's result, enough to choose the next wait.
+type pollOutcome struct {
+	err        error
+	state      pollState
+	retryAfter time.Duration
+}
+
+// runPoller polls until ctx is done.
+func (c *Client) runPoller(ctx context.Context) {
+	defer c.wg.Done()
+	for {
+		out := c.poll(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		d := c.nextPoll(out)
+		c.mu.Lock()
+		c.status.NextPoll = c.cfg.now().Add(d)
+		c.mu.Unlock()
+		if c.cfg.sleep(ctx, d) != nil {
+			return
+		}
+	}
+}
+
+// nextPoll is the wait before the next poll: the interval after a success
+// (or a quota answer, which waits for the interval like a success), and an
+// exponential backoff after failures, Interval·2^n capped at
+// max(MaxBackoff, Interval), never shorter than a Retry-After. Every wait
+// varies by ±10%.
+func (c *Client) nextPoll(out pollOutcome) time.Duration {
+	p := c.poller
+	d := p.cfg.Interval
+	if out.err != nil && out.state != pollQuota {
+		limit := max(MaxBackoff, p.cfg.Interval)
+		for i := 0; i < p.failures && d < limit; i++ {
+			d *= 2
+		}
+		d = min(d, limit)
+	}
+	d = time.Duration(float64(d) * (0.9 + 0.2*c.cfg.rand()))
+	return max(d, out.retryAfter)
+}
+
+// poll fetches the definitions once and applies the answer.
+func (c *Client) poll(ctx context.Context) pollOutcome {
+	p := c.poller
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := c.fetch(ctx, p)
+	if ctx.Err() != nil && out.err != nil {
+		return out // closing: nothing to record
+	}
+	if out.err == nil {
+		p.failures = 0
+	} else {
+		p.failures++
+		c.recordError(out.err)
+	}
+	c.mu.Lock()
+	c.status.QuotaLimited = out.state == pollQuota
+	c.status.Unauthorized = out.state == pollUnauthorized
+	if out.err == nil {
+		c.status.ConsecutiveFailures = 0
+		c.status.CheckedAt = c.cfg.now()
+	}
+	c.mu.Unlock()
+	if out.state != p.state {
+		c.logPollState(out)
+		p.state = out.state
+	}
+	return out
+}
+
+func (c *Client) logPollState(out pollOutcome) {
+	log := c.cfg.logger
+	switch out.state {
+	case pollOK:
+		log.Info("flags: polling PostHog works again")
+	case pollUnauthorized:
+		log.Error("flags: PostHog refused the keys; serving the last good definitions", "error", out.err)
+	case pollQuota:
+		log.Warn("flags: PostHog feature flag quota exceeded; serving the last good definitions", "error", out.err)
+	case pollFailing:
+		log.Warn("flags: polling PostHog failed; serving the last good definitions", "error", out.err)
+	}
+}
+
+// fetch sends one request and applies a new document. p.mu is held.
+func (c *Client) fetch(ctx context.Context, p *poller) pollOutcome {
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url, nil)
+	if err != nil {
+		return pollOutcome{err: fmt.Errorf("flags: poll: %w", err), state: pollFailing}
+	}
+	req.Header.Set("Authorization", "Bearer "+p.cfg.SecretKey)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "localflags-go")
+	if p.etag != "" {
+		req.Header.Set("If-None-Match", p.etag)
+	}
+	resp, err := p.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return pollOutcome{err: fmt.Errorf("flags: poll: %w", redact(err, p.cfg.SecretKey)), state: pollFailing}
+	}
+	defer resp.Body.Close()
+
+	switch code := resp.StatusCode; {
+	case code == http.StatusOK:
+		return c.applyPolled(resp, p)
+	case code == http.StatusNotModified:
+		if etag := resp.Header.Get("ETag"); etag != "" {
+			p.etag = etag
+			c.mu.Lock()
+			c.status.ETag = etag
+			c.mu.Unlock()
+		}
+		return pollOutcome{}
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return pollOutcome{err: fmt.Errorf("%w: HTTP %d", ErrUnauthorized, code), state: pollUnauthorized}
+	case code == http.StatusPaymentRequired:
+		return pollOutcome{err: ErrQuotaLimited, state: pollQuota}
+	default:
+		return pollOutcome{
+			err:        fmt.Errorf("flags: poll: PostHog answered HTTP %d", code),
+			state:      pollFailing,
+			retryAfter: retryAfter(resp.Header.Get("Retry-After"), c.cfg.now()),
+		}
+	}
+}
+
+// applyPolled reads a 200 answer and swaps the document in if it parses.
+func (c *Client) applyPolled(resp *http.Response, p *poller) pollOutcome {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, p.cfg.MaxBodyBytes+1))
+	if err != nil {
+		return pollOutcome{err: fmt.Errorf("flags: poll: reading the definitions: %w", redact(err, p.cfg.SecretKey)), state: pollFailing}
+	}
+	if int64(len(body)) > p.cfg.MaxBodyBytes {
+		return pollOutcome{err: fmt.Errorf("flags: poll: the definitions exceed the %d-byte limit (PollerConfig.MaxBodyBytes)", p.cfg.MaxBodyBytes), state: pollFailing}
+	}
+	etag := resp.Header.Get("ETag")
+	fp := xxhash.Sum64(body)
+	now := c.cfg.now()
+	c.mu.Lock()
+	same := c.status.Fingerprint == fp && c.status.Source != SourceNone
+	c.mu.Unlock()
+	if same {
+		// The same document again (a server without ETags): nothing to
+		// compile.
+		p.etag = etag
+		c.mu.Lock()
+		c.status.ETag = etag
+		c.mu.Unlock()
+		return pollOutcome{}
+	}
+	s, err := compile(body, c.compileOpts())
+	if err != nil {
+		return pollOutcome{err: fmt.Errorf("flags: poll: %w", err), state: pollFailing}
+	}
+	p.etag = etag
+	c.install(loaded{snap: s, source: SourcePoll, at: now, etag: etag, fingerprint: fp}, body)
+	return pollOutcome{}
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(strings.TrimSpace(h)); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+// redact removes the secret from an error's text, in case a transport ever
+// echoes a header.
+func redact(err error, secret string) error {
+	if secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), secret, "[secret]"))
+}

@@ -1,0 +1,74 @@
+package flags
+
+import (
+	"crypto/sha1"
+	"encoding/binary"
+)
+
+// PostHog buckets a user by hashing "<flag key>.<id><salt>" with SHA-1 and
+// reading the first 15 hex digits (60 bits) as a fraction of 0xFFFFFFFFFFFFFFF.
+// That constant is not representable as a float64 and rounds to 2^60, in
+// JavaScript, Python, Go and Rust alike, so the division below is exactly
+// what every PostHog implementation computes.
+const longScale = 0xFFFFFFFFFFFFFFF
+
+// Salts that separate the rollout hash from the variant hash.
+const (
+	saltRollout = ""
+	saltVariant = "variant"
+)
+
+// hashInputStack is how much of the hashed string fits on the stack. Longer
+// inputs (very long keys or ids) cost one allocation.
+const hashInputStack = 192
+
+// bucket returns PostHog's hash of prefix+id+salt as a float64 in [0, 1].
+// For flags the prefix is "<flag key>."; holdouts use "holdout-".
+func bucket(prefix, id, salt string) float64 {
+	var buf [hashInputStack]byte
+	b := buf[:0]
+	if n := len(prefix) + len(id) + len(salt); n > len(buf) {
+		b = make([]byte, 0, n)
+	}
+	b = append(b, prefix...)
+	b = append(b, id...)
+	b = append(b, salt...)
+	sum := sha1.Sum(b)
+	return float64(binary.BigEndian.Uint64(sum[:8])>>4) / longScale
+}
+
+// variant is one arm of a multivariate flag, holding the upper end of its
+// bucket range. Ranges are precomputed at load time with the same float64
+// additions posthog-node performs (valueMax = valueMin + pct/100), so the
+// boundaries are bit-identical.
+type variant struct {
+	key     string
+	min     float64
+	max     float64
+	payload []byte
+}
+
+// pickVariant returns the index of the variant whose range [min, max) holds
+// the variant hash of id, or -1 when the percentages leave it uncovered.
+func pickVariant(variants []variant, hashKey, id string) int {
+	if len(variants) == 0 {
+		return -1
+	}
+	h := bucket(hashKey, id, saltVariant)
+	for i := range variants {
+		if h >= variants[i].min && h < variants[i].max {
+			return i
+		}
+	}
+	return -1
+}
+
+// outOfRollout reports whether id falls outside a rollout whose threshold
+// (percentage/100) is t. A hash is at most 1, so thresholds of 1 or more
+// never exclude anyone and need no hash.
+func outOfRollout(t float64, hashKey, id string) bool {
+	if t >= 1 {
+		return false
+	}
+	return bucket(hashKey, id, saltRollout) > t
+}

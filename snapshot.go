@@ -1,0 +1,811 @@
+package flags
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/localflags/flags/internal/ecma"
+)
+
+// Snapshot is a compiled definitions document: every flag preprocessed for
+// evaluation (regexes compiled, lists turned into lowercase sets, dates,
+// numbers and versions parsed, variant ranges precomputed, dependencies and
+// cohorts linked). It is immutable and safe to share between goroutines.
+type Snapshot struct {
+	flags    []flag
+	byKey    map[string]int32
+	cohorts  []cohort
+	pmv2     bool
+	warnings []string
+}
+
+// Len returns the number of flags in the snapshot, including flags filtered
+// out by runtime or evaluation context.
+func (s *Snapshot) Len() int { return len(s.byKey) }
+
+// Warnings returns the problems found while compiling: flags that are
+// malformed (they evaluate as inconclusive), duplicate keys, entries that
+// were ignored. The slice must not be modified.
+func (s *Snapshot) Warnings() []string { return s.warnings }
+
+// flag is one compiled flag.
+type flag struct {
+	key        string
+	index      int32
+	hashKey    string // key + ".", the prefix of every rollout and variant hash
+	active     bool
+	deleted    bool
+	continuity bool
+	device     bool   // bucket on the device id
+	filtered   Reason // ReasonFilteredByRuntime or ReasonFilteredByContext, or 0
+	earlyExit  bool
+	// broken is set for a flag whose definition has a wrong JSON type in a
+	// field evaluation needs; such a flag is inconclusive.
+	broken      *inconclusiveError
+	group       groupRef
+	holdout     *holdout
+	conditions  []condition
+	variants    []variant
+	truePayload []byte
+}
+
+// groupRef is a flag's or condition's aggregation group type.
+type groupRef struct {
+	set     bool    // aggregation_group_type_index is a number
+	index   float64 // that number
+	name    string  // its group type name; "" if the mapping lacks it
+	unknown *inconclusiveError
+}
+
+// holdout is a compiled experiment holdout.
+type holdout struct {
+	all       bool    // exclusion percentage 100: no hash needed
+	threshold float64 // exclusion percentage / 100
+	variant   string  // "holdout-<id>"
+	payload   []byte
+}
+
+// condition is one compiled condition set.
+type condition struct {
+	filters    []filter
+	hasRollout bool
+	threshold  float64 // rollout percentage / 100
+	override   int     // index of the variant override, or -1
+	// mixed: the condition targets a group type other than the flag's.
+	// groupName is that type's name, "" if the mapping lacks it (the
+	// condition can then never match).
+	mixed     bool
+	groupName string
+}
+
+// dependency is a compiled flag filter (type "flag").
+type dependency struct {
+	chain   []int32 // flags to evaluate, in order
+	target  int32   // the flag whose value is compared
+	expect  expectKind
+	variant string
+	broken  *inconclusiveError
+	cycle   *inconclusiveError
+}
+
+type expectKind uint8
+
+const (
+	expectNever expectKind = iota // a value flag_evaluates_to cannot compare
+	expectTrue
+	expectFalse
+	expectVariant
+)
+
+func (d *dependency) satisfied(v value) bool {
+	switch d.expect {
+	case expectTrue:
+		return v.on
+	case expectFalse:
+		return !v.on
+	case expectVariant:
+		return v.variant != "" && v.variant == d.variant
+	}
+	return false
+}
+
+// compileOptions are the client settings that shape a snapshot.
+type compileOptions struct {
+	runtime  Runtime
+	contexts []string
+}
+
+// compiler holds the state of one compile.
+type compiler struct {
+	s        *Snapshot
+	opts     compileOptions
+	mapping  map[string]string
+	cohortID map[string]int32
+	raw      []map[string]any // the flags as decoded, by index
+}
+
+// compile parses and compiles a definitions document.
+func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var top any
+	if err := dec.Decode(&top); err != nil {
+		return nil, fmt.Errorf("flags: definitions are not valid JSON: %w", err)
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, errors.New("flags: definitions hold more than one JSON value")
+	}
+	// Numbers become float64 once, for the whole tree, as JSON.parse makes
+	// them JavaScript numbers (overflow is ±Inf).
+	top = fromJSON(top)
+	obj, ok := top.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("flags: definitions must be a JSON object, not %s", jsonType(top))
+	}
+	rawFlags, ok := obj["flags"]
+	if !ok {
+		return nil, errors.New(`flags: definitions have no "flags" field`)
+	}
+	list, ok := rawFlags.([]any)
+	if rawFlags != nil && !ok {
+		return nil, fmt.Errorf(`flags: definitions field "flags" must be an array, not %s`, jsonType(rawFlags))
+	}
+
+	c := &compiler{
+		s:        &Snapshot{byKey: make(map[string]int32, len(list))},
+		opts:     opts,
+		mapping:  map[string]string{},
+		cohortID: map[string]int32{},
+	}
+	c.s.pmv2 = obj["property_matching_version"] == 2.0
+	c.readMapping(obj["group_type_mapping"])
+
+	// Index every flag before compiling any, since conditions and cohorts
+	// refer to flags by key.
+	c.s.flags = make([]flag, 0, len(list))
+	for i, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			c.warnf("flags[%d] is %s, not an object; ignored", i, jsonType(e))
+			continue
+		}
+		key, ok := m["key"].(string)
+		if !ok {
+			c.warnf("flags[%d] has no string key; ignored", i)
+			continue
+		}
+		idx := int32(len(c.s.flags))
+		if _, dup := c.s.byKey[key]; dup {
+			c.warnf("flag %q is defined more than once; the later definition wins", key)
+		}
+		c.s.byKey[key] = idx
+		c.s.flags = append(c.s.flags, flag{key: key, index: idx, hashKey: key + "."})
+		c.raw = append(c.raw, m)
+	}
+	c.readCohorts(obj["cohorts"])
+	for i := range c.s.flags {
+		c.compileFlag(&c.s.flags[i], c.raw[i])
+	}
+	return c.s, nil
+}
+
+func (c *compiler) warnf(format string, args ...any) {
+	c.s.warnings = append(c.s.warnings, fmt.Sprintf(format, args...))
+}
+
+func (c *compiler) readMapping(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if v != nil {
+			c.warnf("group_type_mapping is %s, not an object; ignored", jsonType(v))
+		}
+		return
+	}
+	for k, e := range m {
+		if name, ok := e.(string); ok && name != "" {
+			c.mapping[k] = name
+		} else {
+			c.warnf("group_type_mapping[%q] is not a group type name; ignored", k)
+		}
+	}
+}
+
+func (c *compiler) readCohorts(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if v != nil {
+			c.warnf("cohorts is %s, not an object; ignored", jsonType(v))
+		}
+		return
+	}
+	// Number every cohort first: cohorts refer to each other in any order.
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	c.s.cohorts = make([]cohort, len(ids))
+	for i, id := range ids {
+		c.cohortID[id] = int32(i)
+		c.s.cohorts[i] = cohort{id: id, loop: inconclusive("cohort %s includes itself, or cohorts nest deeper than %d", id, maxNesting)}
+	}
+	for i, id := range ids {
+		c.s.cohorts[i].root = c.compileGroup(m[id], "cohort "+id)
+	}
+}
+
+// compileGroup compiles a cohort property group as posthog-node reads it:
+// {} (or a JavaScript-false value) matches everything; the type must be AND
+// or OR ("property" means AND); and the first entry decides whether the
+// entries are nested groups or leaf filters.
+func (c *compiler) compileGroup(v any, where string) propertyGroup {
+	if !jsTruthy(v) {
+		return propertyGroup{kind: groupEmpty}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		if a, isArray := v.([]any); isArray && len(a) == 0 {
+			return propertyGroup{kind: groupEmpty}
+		}
+		return propertyGroup{kind: groupUnsupported, why: inconclusive("%s is %s, not a property group", where, jsonType(v))}
+	}
+	if len(m) == 0 {
+		return propertyGroup{kind: groupEmpty}
+	}
+	var g propertyGroup
+	switch m["type"] {
+	case "AND", "property":
+		g.kind = groupAnd
+	case "OR":
+		g.kind = groupOr
+	default:
+		return propertyGroup{kind: groupUnsupported, why: inconclusive("%s has type %v, which only the server evaluates", where, m["type"])}
+	}
+	values, ok := m["values"].([]any)
+	if !ok && m["values"] != nil {
+		return propertyGroup{kind: groupUnsupported, why: inconclusive("%s has values that are not a list", where)}
+	}
+	if len(values) == 0 {
+		return g
+	}
+	if first, ok := values[0].(map[string]any); ok {
+		if _, nested := first["values"]; nested {
+			g.groups = make([]propertyGroup, len(values))
+			for i, e := range values {
+				g.groups[i] = c.compileGroup(e, where)
+			}
+			return g
+		}
+	}
+	g.leaves = make([]filter, len(values))
+	for i, e := range values {
+		m, ok := e.(map[string]any)
+		if !ok {
+			g.leaves[i] = brokenFilter(inconclusive("%s has an entry that is %s, not a filter", where, jsonType(e)))
+			continue
+		}
+		g.leaves[i] = c.compileFilter(m)
+		g.leaves[i].negation = jsTruthy(m["negation"])
+	}
+	return g
+}
+
+// brokenFilter is a filter that is always undecided.
+func brokenFilter(why *inconclusiveError) filter {
+	return filter{typ: filterProperty, op: opUnknown, key: "\x00", bad: why, missing: why}
+}
+
+// compileFlag compiles one flag. Problems confined to one filter make that
+// filter undecided; a wrong JSON type in a field the flag cannot do without
+// marks the whole flag broken.
+func (c *compiler) compileFlag(f *flag, m map[string]any) {
+	breakf := func(format string, args ...any) {
+		if f.broken == nil {
+			f.broken = inconclusive("flag %q is malformed: "+format, append([]any{f.key}, args...)...)
+			c.warnf("%s", f.broken.cause)
+		}
+	}
+	f.active = c.flagBool(m, "active", breakf)
+	f.deleted = c.flagBool(m, "deleted", breakf)
+	f.continuity = c.flagBool(m, "ensure_experience_continuity", breakf)
+	f.device = m["bucketing_identifier"] == "device_id"
+	f.filtered = c.filterReason(f, m)
+
+	var filters map[string]any
+	switch v := m["filters"].(type) {
+	case map[string]any:
+		filters = v
+	case nil:
+	default:
+		breakf("filters is %s", jsonType(v))
+	}
+	f.earlyExit = c.flagBool(filters, "early_exit", breakf)
+
+	switch g := filters["aggregation_group_type_index"].(type) {
+	case nil:
+	case float64:
+		f.group = c.groupRef(g)
+	default:
+		breakf("aggregation_group_type_index is %s", jsonType(g))
+	}
+
+	var payloads map[string]any
+	switch p := filters["payloads"].(type) {
+	case map[string]any:
+		payloads = p
+	case nil:
+	default:
+		breakf("payloads is %s", jsonType(p))
+	}
+	payload := func(key string) []byte {
+		stored, ok := payloads[key]
+		if !ok {
+			return nil
+		}
+		p, err := compilePayload(stored)
+		if err != nil {
+			c.warnf("flag %q: payload %q ignored: %v", f.key, key, err)
+		}
+		return p
+	}
+	f.truePayload = payload("true")
+
+	if mv, ok := filters["multivariate"].(map[string]any); ok {
+		f.variants = c.compileVariants(mv["variants"], breakf)
+	} else if filters["multivariate"] != nil {
+		breakf("multivariate is %s", jsonType(filters["multivariate"]))
+	}
+	for i := range f.variants {
+		f.variants[i].payload = payload(f.variants[i].key)
+	}
+
+	f.holdout = c.compileHoldout(filters["holdout"], breakf)
+	if f.holdout != nil {
+		f.holdout.payload = payload(f.holdout.variant)
+	}
+
+	groups, ok := filters["groups"].([]any)
+	if !ok && filters["groups"] != nil {
+		breakf("groups is %s", jsonType(filters["groups"]))
+	}
+	f.conditions = make([]condition, 0, len(groups))
+	for i, e := range groups {
+		cm, ok := e.(map[string]any)
+		if !ok {
+			breakf("groups[%d] is %s", i, jsonType(e))
+			continue
+		}
+		f.conditions = append(f.conditions, c.compileCondition(f, filters, cm, i, breakf))
+	}
+}
+
+// flagBool reads a boolean field; absent and null are false.
+func (c *compiler) flagBool(m map[string]any, key string, breakf func(string, ...any)) bool {
+	switch v := m[key].(type) {
+	case bool:
+		return v
+	case nil:
+		return false
+	default:
+		breakf("%s is %s, not a boolean", key, jsonType(v))
+		return false
+	}
+}
+
+// filterReason applies runtime and evaluation-context filtering.
+func (c *compiler) filterReason(f *flag, m map[string]any) Reason {
+	switch m["evaluation_runtime"] {
+	case "client":
+		if c.opts.runtime == RuntimeServer {
+			return ReasonFilteredByRuntime
+		}
+	case "server":
+		if c.opts.runtime == RuntimeClient {
+			return ReasonFilteredByRuntime
+		}
+	}
+	if len(c.opts.contexts) == 0 {
+		return 0
+	}
+	tags := m["evaluation_contexts"]
+	if tags == nil {
+		tags = m["evaluation_tags"] // the field's name before 2026-03
+	}
+	list, ok := tags.([]any)
+	if !ok {
+		if tags != nil {
+			c.warnf("flag %q: evaluation_contexts is %s, not a list; ignored", f.key, jsonType(tags))
+		}
+		return 0
+	}
+	if len(list) == 0 {
+		return 0
+	}
+	for _, t := range list {
+		for _, want := range c.opts.contexts {
+			if t == want {
+				return 0
+			}
+		}
+	}
+	return ReasonFilteredByContext
+}
+
+func (c *compiler) groupRef(index float64) groupRef {
+	id := ecma.FormatNumber(index)
+	return groupRef{set: true, index: index, name: c.mapping[id],
+		unknown: inconclusive("group type index %s is not in group_type_mapping", id)}
+}
+
+// compileVariants precomputes each variant's bucket range with the same
+// float64 additions posthog-node makes. A missing percentage is NaN there,
+// which makes that range and every later one match nothing; null is 0.
+func (c *compiler) compileVariants(v any, breakf func(string, ...any)) []variant {
+	list, ok := v.([]any)
+	if !ok {
+		if v != nil {
+			breakf("multivariate.variants is %s", jsonType(v))
+		}
+		return nil
+	}
+	out := make([]variant, 0, len(list))
+	lo := 0.0
+	for i, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			breakf("variant %d is %s", i, jsonType(e))
+			return nil
+		}
+		key, ok := m["key"].(string)
+		if !ok {
+			breakf("variant %d has no string key", i)
+			return nil
+		}
+		pct := math.NaN()
+		if raw, present := m["rollout_percentage"]; present {
+			switch p := raw.(type) {
+			case float64:
+				pct = p
+			case nil:
+				pct = 0
+			default:
+				breakf("variant %q rollout_percentage is %s", key, jsonType(p))
+				return nil
+			}
+		}
+		hi := lo + pct/100
+		out = append(out, variant{key: key, min: lo, max: hi})
+		lo = hi
+	}
+	return out
+}
+
+// compileHoldout reads filters.holdout. Like posthog-node, a null id or
+// percentage, or a non-finite percentage, means no holdout, and the
+// percentage is clamped to [0, 100].
+func (c *compiler) compileHoldout(v any, breakf func(string, ...any)) *holdout {
+	if v == nil {
+		return nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		breakf("holdout is %s", jsonType(v))
+		return nil
+	}
+	var id string
+	switch x := m["id"].(type) {
+	case nil:
+		return nil
+	case float64:
+		id = ecma.FormatNumber(x)
+	case string:
+		id = x
+	default:
+		breakf("holdout id is %s", jsonType(x))
+		return nil
+	}
+	var pct float64
+	switch x := m["exclusion_percentage"].(type) {
+	case nil:
+		return nil
+	case float64:
+		pct = x
+	default:
+		breakf("holdout exclusion_percentage is %s", jsonType(x))
+		return nil
+	}
+	if !isFinite(pct) {
+		return nil
+	}
+	pct = math.Min(math.Max(pct, 0), 100)
+	return &holdout{all: pct == 100, threshold: pct / 100, variant: holdoutPrefix + id}
+}
+
+func (c *compiler) compileCondition(f *flag, filters, m map[string]any, i int, breakf func(string, ...any)) condition {
+	cond := condition{override: -1}
+	switch r := m["rollout_percentage"].(type) {
+	case nil:
+	case float64:
+		cond.hasRollout, cond.threshold = true, r/100
+	default:
+		breakf("groups[%d].rollout_percentage is %s", i, jsonType(r))
+	}
+	switch v := m["variant"].(type) {
+	case nil:
+	case string:
+		for j := range f.variants {
+			if f.variants[j].key == v && v != "" {
+				cond.override = j
+				break
+			}
+		}
+	default:
+		breakf("groups[%d].variant is %s", i, jsonType(v))
+	}
+	// A condition's own aggregation_group_type_index overrides the flag's
+	// (mixed targeting); explicit null means the person, and leaves the
+	// flag's own context in place.
+	if raw, present := m["aggregation_group_type_index"]; present {
+		switch g := raw.(type) {
+		case nil:
+		case float64:
+			if !f.group.set || g != f.group.index {
+				cond.mixed = true
+				cond.groupName = c.mapping[ecma.FormatNumber(g)]
+			}
+		default:
+			breakf("groups[%d].aggregation_group_type_index is %s", i, jsonType(g))
+		}
+	}
+	switch props := m["properties"].(type) {
+	case nil:
+	case []any:
+		cond.filters = make([]filter, 0, len(props))
+		for j, e := range props {
+			pm, ok := e.(map[string]any)
+			if !ok {
+				breakf("groups[%d].properties[%d] is %s", i, j, jsonType(e))
+				continue
+			}
+			cond.filters = append(cond.filters, c.compileFilter(pm))
+		}
+	default:
+		breakf("groups[%d].properties is %s", i, jsonType(props))
+	}
+	return cond
+}
+
+// compileFilter compiles one property filter of a condition or a cohort.
+func (c *compiler) compileFilter(m map[string]any) filter {
+	rawValue, present := m["value"]
+	var val any = undefined{}
+	if present {
+		val = rawValue
+	}
+	keyVal, ok := m["key"]
+	var key string
+	if ok {
+		key = jsString(keyVal)
+	} else {
+		key = "undefined"
+	}
+	// A missing or JavaScript-false operator means exact; an operator that
+	// is not a string names no operator, whatever it spells.
+	opName, named := "exact", true
+	if op := m["operator"]; jsTruthy(op) {
+		_, named = op.(string)
+		opName = jsString(op)
+	}
+	f := filter{key: key, opName: opName, value: val, cohort: -1}
+	switch m["type"] {
+	case "cohort":
+		f.typ = filterCohort
+		f.notIn = m["operator"] == "not_in"
+		id := jsString(val)
+		if i, ok := c.cohortID[id]; ok {
+			f.cohort = i
+		} else {
+			f.bad = inconclusive("cohort %s is not in the definitions (static cohorts are evaluated by the server)", id)
+		}
+		return f
+	case "flag":
+		f.typ = filterFlag
+		f.dep = c.compileDependency(key, m, val)
+		return f
+	}
+	f.missing = inconclusive("property %q is not in the context", key)
+	if named {
+		f.op = operatorByName[opName]
+	}
+	if f.op == opUnknown {
+		f.bad = inconclusive("unknown operator %q", opName)
+		return f
+	}
+	c.compileOperand(&f, val)
+	return f
+}
+
+// compileOperand prepares the filter value for the operator.
+func (c *compiler) compileOperand(f *filter, val any) {
+	switch f.op {
+	case opExact, opIsNot:
+		f.exact = compileExact(val, c.s.pmv2)
+	case opIContains, opNotIContains, opStartsWith, opNotStartsWith, opEndsWith, opNotEndsWith:
+		f.folded = ecma.ASCIILower(jsString(val))
+	case opRegex, opNotRegex:
+		f.re = ecma.CompileRegexp(jsString(val))
+		switch f.re.Status() {
+		case ecma.RegexpNotPortable:
+			f.bad = inconclusive("regex %q needs the server: %s", jsString(val), f.re.Reason())
+		case ecma.RegexpUnsupported:
+			f.bad = inconclusive("regex %q cannot be run by Go's RE2: %s", jsString(val), f.re.Reason())
+		}
+	case opGT, opGTE, opLT, opLTE:
+		f.text = jsString(val)
+		if n, ok := val.(float64); ok {
+			f.num = n
+		} else {
+			f.num = ecma.ParseFloat(f.text)
+		}
+	case opDateBefore, opDateAfter:
+		f.date, f.bad = compileDate(val)
+	case opSemverEQ, opSemverNEQ, opSemverGT, opSemverGTE, opSemverLT, opSemverLTE:
+		var ok bool
+		if f.ver, ok = parseVersion(jsString(val)); !ok {
+			f.bad = inconclusive("filter value %q is not a version", jsString(val))
+		}
+	case opSemverTilde, opSemverCaret, opSemverWildcard:
+		var ok bool
+		switch f.op {
+		case opSemverTilde:
+			f.vrange, ok = tildeRange(jsString(val))
+		case opSemverCaret:
+			f.vrange, ok = caretRange(jsString(val))
+		default:
+			f.vrange, ok = wildcardRange(jsString(val))
+		}
+		if !ok {
+			f.bad = inconclusive("filter value %q is not a version for %s", jsString(val), f.opName)
+		}
+	}
+}
+
+// compileDate reads a date filter value: a relative "-7d", an ISO-8601
+// string, or epoch milliseconds.
+func compileDate(val any) (dateTarget, *inconclusiveError) {
+	if _, ok := val.(bool); ok {
+		return dateTarget{}, inconclusive("a boolean is not a date")
+	}
+	if n, unit, ok := ecma.ParseRelativeDate(jsString(val)); ok {
+		return dateTarget{relative: true, n: n, unit: unit}, nil
+	}
+	switch x := val.(type) {
+	case string:
+		if ms, ok := ecma.ParseDate(x); ok {
+			return dateTarget{ms: ms}, nil
+		}
+		return dateTarget{}, inconclusive("filter value %q is not an ISO-8601 date or a relative date", x)
+	case float64:
+		if ms, ok := ecma.TimeClip(x); ok {
+			return dateTarget{ms: ms}, nil
+		}
+		return dateTarget{}, inconclusive("filter value %s is outside the range of dates", ecma.FormatNumber(x))
+	}
+	return dateTarget{}, inconclusive("filter value %s is not a date", jsString(val))
+}
+
+// compileExact prepares an exact or is_not value.
+func compileExact(val any, pmv2 bool) *exactTarget {
+	t := &exactTarget{boolish: boolishValue(val)}
+	list, isList := val.([]any)
+	if (!pmv2 && t.boolish) || (isList && len(list) == 0) {
+		t.truthy, t.want = true, truthyValue(val)
+		return t
+	}
+	if !isList {
+		s, why := exactString(val)
+		if why != "" {
+			t.unspellable = inconclusive("exact cannot compare the filter value, %s", why)
+		} else {
+			t.scalar = ecma.ToLower(s)
+		}
+		return t
+	}
+	t.list = true
+	t.firstBad = int32(len(list))
+	t.set = make(map[string]int32, len(list))
+	for i, e := range list {
+		s, why := exactString(e)
+		if why != "" {
+			t.firstBad = int32(i)
+			t.unspellable = inconclusive("exact cannot compare item %d of the filter value, %s", i, why)
+			break // posthog-node stops comparing at this item
+		}
+		lower := ecma.ToLower(s)
+		if _, seen := t.set[lower]; !seen {
+			t.set[lower] = int32(i)
+		}
+	}
+	return t
+}
+
+// exactString is posthog-core's exactMatchString for a canonical value.
+func exactString(v any) (string, string) {
+	if s, ok := v.(string); ok {
+		return s, ""
+	}
+	b, why := serializeJSON(nil, v)
+	return string(b), why
+}
+
+func (c *compiler) compileDependency(key string, m map[string]any, val any) *dependency {
+	d := &dependency{target: -1}
+	switch x := val.(type) {
+	case bool:
+		if x {
+			d.expect = expectTrue
+		} else {
+			d.expect = expectFalse
+		}
+	case string:
+		d.expect, d.variant = expectVariant, x
+	}
+	d.cycle = inconclusive("the dependency chain through %q loops or nests deeper than %d flags", key, maxNesting)
+	raw, present := m["dependency_chain"]
+	if !present {
+		d.broken = inconclusive("the dependency on %q has no dependency_chain", key)
+		return d
+	}
+	chain, ok := raw.([]any)
+	switch {
+	case !ok:
+		d.broken = inconclusive("the dependency on %q has a dependency_chain that is not a list", key)
+		return d
+	case len(chain) == 0:
+		d.broken = inconclusive("the dependency on %q is circular or missing (empty dependency_chain)", key)
+		return d
+	case len(chain) > maxNesting:
+		d.broken = inconclusive("the dependency chain of %q is longer than %d flags", key, maxNesting)
+		return d
+	}
+	d.chain = make([]int32, len(chain))
+	for i, e := range chain {
+		k := jsString(e)
+		idx, ok := c.s.byKey[k]
+		if !ok {
+			d.broken = inconclusive("flag %q, in the dependency chain of %q, is not in the definitions", k, key)
+			return d
+		}
+		d.chain[i] = idx
+		if k == key {
+			d.target = idx
+		}
+	}
+	if d.target < 0 {
+		d.broken = inconclusive("the dependency_chain of %q does not include %q itself", key, key)
+	}
+	return d
+}
+
+// jsonType names the JSON type of a decoded value, for messages.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number, float64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return typeName(v)
+}

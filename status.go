@@ -1,0 +1,203 @@
+package flags
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Source says where the definitions a client serves came from.
+type Source uint8
+
+// The sources of definitions.
+const (
+	// SourceNone: nothing has been loaded yet.
+	SourceNone Source = iota
+	// SourceBootstrap: WithSnapshot or WithSnapshotFile.
+	SourceBootstrap
+	// SourcePersisted: the file written by WithPersistence, at startup.
+	SourcePersisted
+	// SourcePoll: a response from PostHog (WithPoller or Reload).
+	SourcePoll
+	// SourceFile: the file watched by WithFileSource.
+	SourceFile
+	// SourceLoad: a call to Client.Load.
+	SourceLoad
+)
+
+var sourceNames = [...]string{"none", "bootstrap", "persisted", "poll", "file", "load"}
+
+// String names the source, such as "poll".
+func (s Source) String() string {
+	if int(s) < len(sourceNames) {
+		return sourceNames[s]
+	}
+	return fmt.Sprintf("Source(%d)", uint8(s))
+}
+
+// MarshalText returns the source as [Source.String] spells it.
+func (s Source) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a source as [Source.String] spells it.
+func (s *Source) UnmarshalText(b []byte) error {
+	for i, name := range sourceNames {
+		if string(b) == name {
+			*s = Source(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("flags: unknown source %q", b)
+}
+
+// Status describes the definitions a client serves and the health of the
+// sources that keep them fresh. It never contains the secret key.
+type Status struct {
+	// Source is where the current definitions came from.
+	Source Source
+	// LoadedAt is when they were loaded (for SourcePoll, fetched).
+	LoadedAt time.Time
+	// ETag is PostHog's ETag for them, if any.
+	ETag string
+	// Fingerprint is the xxhash64 of the definitions document.
+	Fingerprint uint64
+	// Flags is the number of flags in them.
+	Flags int
+	// Warnings are the problems found when they were compiled, such as
+	// malformed flags or duplicate keys. The slice is shared: do not modify
+	// it.
+	Warnings []string
+
+	// LastError is the most recent failure to refresh, and LastErrorAt
+	// its time. A success does not clear them; ConsecutiveFailures, which
+	// counts failures since the last success, tells whether it is current.
+	LastError           error
+	LastErrorAt         time.Time
+	ConsecutiveFailures int
+	// QuotaLimited: PostHog's last answer was 402, over the feature flag
+	// quota. The client keeps serving the last good definitions.
+	QuotaLimited bool
+	// Unauthorized: PostHog's last answer was 401 or 403. Check the keys.
+	Unauthorized bool
+	// CheckedAt is the last time a source confirmed the definitions: a 200
+	// or 304 from PostHog, or a successful read of the file source.
+	CheckedAt time.Time
+	// NextPoll is when the poller will fetch next (zero without a poller).
+	NextPoll time.Time
+}
+
+// Errors reported by the lifecycle; compare with [errors.Is].
+var (
+	// ErrNoSource is returned by Reload for a client with neither a poller
+	// nor a file source.
+	ErrNoSource = errors.New("flags: no poller or file source to reload from")
+	// ErrClosed is returned by Reload after Close.
+	ErrClosed = errors.New("flags: client is closed")
+)
+
+// WithUpdateHandler calls fn with the new status after each change of
+// definitions. Calls are made in order from one goroutine of the client's,
+// never from the goroutine that loaded the definitions; if fn is slow,
+// intermediate statuses are skipped and fn sees the latest.
+func WithUpdateHandler(fn func(Status)) Option {
+	return func(c *config) error {
+		if fn == nil {
+			return errors.New("flags: WithUpdateHandler: nil handler")
+		}
+		c.onUpdate = fn
+		return nil
+	}
+}
+
+// Status returns a copy of the client's current status. It takes a short
+// lock that evaluations never take.
+func (c *Client) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status
+}
+
+// Ready returns a channel that is closed at the first successful load of
+// definitions from any source. With a bootstrap snapshot it is closed when
+// New returns.
+func (c *Client) Ready() <-chan struct{} { return c.ready }
+
+// WaitReady blocks until the first definitions are loaded, or ctx is done,
+// in which case it returns ctx's error.
+func (c *Client) WaitReady(ctx context.Context) error {
+	select {
+	case <-c.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// loaded describes definitions about to be swapped in.
+type loaded struct {
+	snap        *Snapshot
+	source      Source
+	at          time.Time
+	etag        string
+	fingerprint uint64
+}
+
+// swap makes l the served definitions and records it. It is the one place
+// the snapshot pointer changes after New.
+func (c *Client) swap(l loaded) {
+	c.snap.Store(l.snap)
+	c.mu.Lock()
+	c.status.Source = l.source
+	c.status.LoadedAt = l.at
+	c.status.ETag = l.etag
+	c.status.Fingerprint = l.fingerprint
+	c.status.Flags = l.snap.Len()
+	c.status.Warnings = l.snap.warnings
+	st := c.status
+	c.mu.Unlock()
+	c.readyOnce.Do(func() { close(c.ready) })
+	c.notify(st)
+}
+
+// recordError notes a failure to refresh.
+func (c *Client) recordError(err error) Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.status.LastError = err
+	c.status.LastErrorAt = c.cfg.now()
+	c.status.ConsecutiveFailures++
+	return c.status
+}
+
+// notify hands st to the update handler's goroutine without waiting: a
+// status still pending there is replaced by the newer one.
+func (c *Client) notify(st Status) {
+	if c.updates == nil {
+		return
+	}
+	for {
+		select {
+		case c.updates <- st:
+			return
+		default:
+		}
+		select {
+		case <-c.updates: // drop the stale one
+		default:
+		}
+	}
+}
+
+// runUpdates delivers statuses to the update handler until the client
+// closes.
+func (c *Client) runUpdates(ctx context.Context) {
+	defer c.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case st := <-c.updates:
+			c.cfg.onUpdate(st)
+		}
+	}
+}

@@ -1,0 +1,385 @@
+package flags
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/localflags/flags/internal/ecma"
+)
+
+// This file models the JavaScript values posthog-node compares. Filter values
+// come from the definitions document and are converted once, at load time,
+// into the canonical forms nil, bool, float64, string, []any and
+// map[string]any (plus undefined for an absent field). Property values come
+// from the caller as Go values; scalars are read in place without allocating,
+// and only composite values are converted.
+
+// undefined is the JavaScript undefined: a field that is absent.
+type undefined struct{}
+
+// jsKind classifies a value as JavaScript's typeof would see it.
+type jsKind uint8
+
+const (
+	kindUndefined jsKind = iota
+	kindNull
+	kindBool
+	kindNumber
+	kindString
+	kindArray
+	kindObject
+	kindDate        // a time.Time property value: a JavaScript Date
+	kindUnsupported // a Go type this library does not map to a JavaScript value
+)
+
+// scalar is a property value read without allocating: its kind, and for
+// scalars the value itself. Composite values keep the original in raw.
+type scalar struct {
+	kind jsKind
+	b    bool
+	num  float64
+	str  string
+	raw  any
+}
+
+// readValue classifies v. It never allocates for scalars.
+func readValue(v any) scalar {
+	switch x := v.(type) {
+	case nil:
+		return scalar{kind: kindNull}
+	case string:
+		return scalar{kind: kindString, str: x}
+	case bool:
+		return scalar{kind: kindBool, b: x}
+	case float64:
+		return scalar{kind: kindNumber, num: x}
+	case int:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case int64:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case int32:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case int16:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case int8:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case uint:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case uint64:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case uint32:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case uint16:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case uint8:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case uintptr:
+		return scalar{kind: kindNumber, num: float64(x)}
+	case float32:
+		// The shortest decimal spelling, so float32(0.1) reads as 0.1 rather
+		// than 0.10000000149011612.
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return scalar{kind: kindNumber, num: f}
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil && !isRangeError(err) {
+			return scalar{kind: kindUnsupported, raw: v}
+		}
+		return scalar{kind: kindNumber, num: f} // overflow reads as ±Inf, as JSON.parse does
+	case []any, []string, map[string]any:
+		if _, isMap := v.(map[string]any); isMap {
+			return scalar{kind: kindObject, raw: v}
+		}
+		return scalar{kind: kindArray, raw: v}
+	case time.Time:
+		return scalar{kind: kindDate, raw: v}
+	case undefined:
+		return scalar{kind: kindUndefined}
+	}
+	return scalar{kind: kindUnsupported, raw: v}
+}
+
+func isRangeError(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+// unsupportedType is the cause reported for a property value of a Go type
+// this library does not map to JSON.
+func unsupportedType(key string, v any) *inconclusiveError {
+	if n, ok := v.(json.Number); ok {
+		return inconclusive("property %q holds json.Number %q, which is not a number", key, string(n))
+	}
+	return inconclusive("property %q has unsupported type %s", key, typeName(v))
+}
+
+func typeName(v any) string {
+	if v == nil {
+		return "nil"
+	}
+	return reflect.TypeOf(v).String()
+}
+
+// canonical converts a property value into the canonical JavaScript model.
+// It allocates for composite values and fails for unsupported types.
+func canonical(v any) (any, bool) {
+	s := readValue(v)
+	switch s.kind {
+	case kindNull:
+		return nil, true
+	case kindBool:
+		return s.b, true
+	case kindNumber:
+		return s.num, true
+	case kindString:
+		return s.str, true
+	case kindUndefined:
+		return undefined{}, true
+	case kindDate:
+		return isoString(s.raw.(time.Time)), true
+	case kindArray:
+		switch a := s.raw.(type) {
+		case []string:
+			out := make([]any, len(a))
+			for i, e := range a {
+				out[i] = e
+			}
+			return out, true
+		case []any:
+			out := make([]any, len(a))
+			for i, e := range a {
+				c, ok := canonical(e)
+				if !ok {
+					return nil, false
+				}
+				out[i] = c
+			}
+			return out, true
+		}
+	case kindObject:
+		m := s.raw.(map[string]any)
+		out := make(map[string]any, len(m))
+		for k, e := range m {
+			c, ok := canonical(e)
+			if !ok {
+				return nil, false
+			}
+			out[k] = c
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// isoString is what JSON.stringify writes for a Date: UTC, millisecond
+// precision.
+func isoString(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// jsString returns String(v) for a canonical value: arrays join their
+// elements with commas (null and undefined elements become ""), objects are
+// "[object Object]".
+func jsString(v any) string {
+	switch x := v.(type) {
+	case undefined:
+		return "undefined"
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return ecma.FormatNumber(x)
+	case string:
+		return x
+	case []any:
+		var b strings.Builder
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			switch e.(type) {
+			case nil, undefined:
+			default:
+				b.WriteString(jsString(e))
+			}
+		}
+		return b.String()
+	case map[string]any:
+		return "[object Object]"
+	}
+	return fmt.Sprint(v)
+}
+
+// scalarString returns String(v) for a property value. Strings come back
+// without copying; other scalars are formatted into buf, which must not be
+// retained past the caller's use of the result. ok is false for unsupported
+// types.
+func scalarString(s scalar, buf []byte) (str string, b []byte, ok bool) {
+	switch s.kind {
+	case kindString:
+		return s.str, nil, true
+	case kindNull:
+		return "null", nil, true
+	case kindBool:
+		if s.b {
+			return "true", nil, true
+		}
+		return "false", nil, true
+	case kindNumber:
+		return "", ecma.AppendNumber(buf[:0], s.num), true
+	case kindUndefined:
+		return "undefined", nil, true
+	case kindDate:
+		return isoString(s.raw.(time.Time)), nil, true
+	case kindArray, kindObject:
+		c, ok := canonical(s.raw)
+		if !ok {
+			return "", nil, false
+		}
+		return jsString(c), nil, true
+	}
+	return "", nil, false
+}
+
+// jsTruthy is JavaScript's ToBoolean for a canonical value.
+func jsTruthy(v any) bool {
+	switch x := v.(type) {
+	case nil, undefined:
+		return false
+	case bool:
+		return x
+	case float64:
+		return x != 0 && !math.IsNaN(x)
+	case string:
+		return x != ""
+	}
+	return true
+}
+
+// serializeJSON spells a canonical value the way posthog-core's exact
+// operator does before comparing: JSON with object keys sorted by code
+// point. It refuses what posthog-node refuses: integral or non-finite
+// numbers (5 and 5.0 are indistinguishable in JavaScript) and strings that
+// are not valid Unicode.
+func serializeJSON(dst []byte, v any) ([]byte, string) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), ""
+	case bool:
+		return strconv.AppendBool(dst, x), ""
+	case float64:
+		if why := numberProblem(x); why != "" {
+			return dst, why
+		}
+		return ecma.AppendNumber(dst, x), ""
+	case string:
+		if !utf8.ValidString(x) {
+			return dst, "a string that is not valid UTF-8"
+		}
+		return ecma.AppendQuote(dst, x), ""
+	case []any:
+		dst = append(dst, '[')
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			var why string
+			if dst, why = serializeJSON(dst, e); why != "" {
+				return dst, why
+			}
+		}
+		return append(dst, ']'), ""
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			if !utf8.ValidString(k) {
+				return dst, "an object key that is not valid UTF-8"
+			}
+			keys = append(keys, k)
+		}
+		// Code point order is UTF-8 byte order.
+		slices.Sort(keys)
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = ecma.AppendQuote(dst, k)
+			dst = append(dst, ':')
+			var why string
+			if dst, why = serializeJSON(dst, x[k]); why != "" {
+				return dst, why
+			}
+		}
+		return append(dst, '}'), ""
+	case undefined:
+		return dst, "undefined"
+	}
+	return dst, "a value of type " + typeName(v)
+}
+
+// numberProblem says why exact cannot spell a number, or "".
+func numberProblem(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "the non-finite number " + ecma.FormatNumber(x)
+	}
+	if x == math.Trunc(x) {
+		return "the integer " + ecma.FormatNumber(x) + " (posthog-node cannot tell it from " + ecma.FormatNumber(x) + ".0)"
+	}
+	return ""
+}
+
+// jsonValid reports whether the canonical value v could be written as JSON
+// (posthog-core's assertJsonRepresentable): finite numbers only, valid
+// strings and keys.
+func jsonValid(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	case string:
+		return utf8.ValidString(x)
+	case []any:
+		for _, e := range x {
+			if !jsonValid(e) {
+				return false
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if !utf8.ValidString(k) || !jsonValid(e) {
+				return false
+			}
+		}
+	case undefined:
+		return false
+	}
+	return true
+}
+
+// fromJSON converts a value decoded by encoding/json with UseNumber into the
+// canonical model: json.Number becomes float64 (overflow is ±Inf, as in
+// JSON.parse).
+func fromJSON(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := strconv.ParseFloat(string(x), 64)
+		return f
+	case []any:
+		for i, e := range x {
+			x[i] = fromJSON(e)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = fromJSON(e)
+		}
+	}
+	return v
+}
