@@ -724,7 +724,15 @@ func (ev *evaluator) group(g *propertyGroup, props *propsView) verdict {
 		return verdict{}, false
 	}
 	for i := range g.groups {
-		if v, done := decide(ev.group(&g.groups[i], props)); done {
+		sub := &g.groups[i]
+		if ev.tr != nil {
+			ev.tr.beginGroup(sub)
+		}
+		v := ev.group(sub, props)
+		if ev.tr != nil {
+			ev.tr.endFilter(v)
+		}
+		if v, done := decide(v); done {
 			return v
 		}
 	}
@@ -746,6 +754,16 @@ func (ev *evaluator) group(g *propertyGroup, props *propsView) verdict {
 
 // filter decides any filter of a condition or a cohort.
 func (ev *evaluator) filter(f *filter, props *propsView) verdict {
+	if ev.tr != nil {
+		ev.tr.beginFilter(f, props)
+		v := ev.decide(f, props)
+		ev.tr.endFilter(v)
+		return v
+	}
+	return ev.decide(f, props)
+}
+
+func (ev *evaluator) decide(f *filter, props *propsView) verdict {
 	switch f.typ {
 	case filterCohort:
 		return ev.cohortFilter(f, props)

@@ -3,6 +3,7 @@ package flags_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -69,5 +70,35 @@ func TestConformance(t *testing.T) {
 	}
 	if single+all < 20000 || len(flagKeys) < 300 || single == 0 || all == 0 {
 		t.Errorf("the goldens are too small: %d cases over %d flags (want at least 20,000 over 300, of both kinds)", single+all, len(flagKeys))
+	}
+}
+
+// TestExplainMatchesEvaluate checks that tracing never changes an answer:
+// over every single-flag case of a golden file, Explain and Evaluate agree.
+func TestExplainMatchesEvaluate(t *testing.T) {
+	h, cases, err := conformance.ReadFile("testdata/conformance/seed-0001.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := flags.New(h.Options()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	n := 0
+	for _, cs := range cases {
+		in, _ := evalio.ParseCase(cs.Input)
+		if in.AllFlags {
+			continue
+		}
+		u := in.User()
+		got, want := c.Explain(ctx, in.Flag, u).Result, c.Evaluate(ctx, in.Flag, u)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("case %s: Explain %+v, Evaluate %+v", cs.ID, got, want)
+		}
+		n++
+	}
+	if n < 1000 {
+		t.Fatalf("only %d cases", n)
 	}
 }

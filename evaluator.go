@@ -59,6 +59,8 @@ type evaluator struct {
 	flags nesting // flags being evaluated, outermost first
 	// cohorts being decided, outermost first
 	cohorts nesting
+	// tr records the evaluation for Explain; nil otherwise.
+	tr *tracer
 }
 
 func newEvaluator(s *Snapshot, u *User, clock func() time.Time) evaluator {
@@ -80,7 +82,7 @@ func (ev *evaluator) result(f *flag, withPayload bool) Result {
 		return Result{Key: f.key, Reason: f.filtered, Condition: -1}
 	}
 	ev.flags.push(f.index)
-	a := ev.flagValue(f)
+	a := ev.traced(f)
 	ev.flags.pop()
 	if a.failed() {
 		return Result{Key: f.key, Reason: ReasonInconclusive, Condition: -1, Err: a.fail.cause}
@@ -102,6 +104,17 @@ var (
 	continuity    = inconclusive("the flag has experience continuity enabled, which needs the server")
 )
 
+// traced is flagValue, recorded when tracing.
+func (ev *evaluator) traced(f *flag) answer {
+	if ev.tr == nil {
+		return ev.flagValue(f)
+	}
+	ev.tr.beginFlag(f)
+	a := ev.flagValue(f)
+	ev.tr.endFlag(a)
+	return a
+}
+
 // flagValue is posthog-node's computeFlagValueLocally.
 func (ev *evaluator) flagValue(f *flag) answer {
 	if !f.active || f.deleted {
@@ -122,6 +135,10 @@ func (ev *evaluator) flagValue(f *flag) answer {
 			return decided(noGroupValue)
 		}
 		props := groupView(&g)
+		if ev.tr != nil {
+			ev.tr.note("group flag: the user's %q is %q", f.group.name, g.Key)
+			ev.tr.bucketing(g.Key)
+		}
 		return ev.conditions(f, &props, g.Key)
 	}
 	props := personView(ev.user)
@@ -140,6 +157,12 @@ func (ev *evaluator) flagValue(f *flag) answer {
 			s = string(b)
 		}
 		id = s
+	}
+	if ev.tr != nil {
+		if f.device {
+			ev.tr.note("the flag buckets by device id")
+		}
+		ev.tr.bucketing(id)
 	}
 	return ev.conditions(f, &props, id)
 }
@@ -163,31 +186,52 @@ const holdoutPrefix = "holdout-"
 // conditions is posthog-node's matchFeatureFlagProperties: the holdout, then
 // the condition sets in order.
 func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
-	if h := f.holdout; h != nil && (h.all || bucket(holdoutPrefix, id, "") <= h.threshold) {
-		return decided(value{on: true, variant: h.variant, payload: h.payload, reason: ReasonHoldout, cond: -1})
+	if h := f.holdout; h != nil {
+		held := h.all || bucket(holdoutPrefix, id, "") <= h.threshold
+		if ev.tr != nil {
+			ev.tr.holdout(h, id, held)
+		}
+		if held {
+			return decided(value{on: true, variant: h.variant, payload: h.payload, reason: ReasonHoldout, cond: -1})
+		}
 	}
 	var pending verdict // the first undecided condition, with the regex marks of all
 	var deferred deferredValues
 	outOfRollout := false
 	for i := range f.conditions {
 		c := &f.conditions[i]
+		if ev.tr != nil {
+			ev.tr.beginCondition(i)
+		}
 		cprops, cid := props, id
 		var gprops propsView
 		if c.mixed {
 			if c.groupName == "" {
+				if ev.tr != nil {
+					ev.tr.skipCondition("its group type index is not in group_type_mapping")
+				}
 				continue
 			}
 			g, ok := ev.user.Groups[c.groupName]
 			if !ok {
+				if ev.tr != nil {
+					ev.tr.skipCondition("the user has no " + c.groupName + " group")
+				}
 				continue // a condition on a group the user lacks cannot match
 			}
 			gprops = groupView(&g)
 			cprops, cid = &gprops, g.Key
 		}
 		res, v := ev.condition(f, c, cprops, cid)
+		if ev.tr != nil {
+			ev.tr.endCondition(res, v)
+		}
 		switch res {
 		case condMatch:
 			val := f.serve(c, i, cid)
+			if ev.tr != nil {
+				ev.tr.served(f, c, cid, val)
+			}
 			// An earlier condition with an undecided regex could have served
 			// something else, so the later match cannot stand.
 			if deferred.conflict(val) {
@@ -267,8 +311,14 @@ func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id strin
 			return condMatch, verdict{}
 		}
 	}
-	if c.hasRollout && outOfRollout(c.threshold, f.hashKey, id) {
-		return condOutOfRollout, verdict{}
+	if c.hasRollout {
+		out := outOfRollout(c.threshold, f.hashKey, id)
+		if ev.tr != nil {
+			ev.tr.rollout(c, f.hashKey, id, !out)
+		}
+		if out {
+			return condOutOfRollout, verdict{}
+		}
 	}
 	return condMatch, verdict{}
 }
@@ -327,7 +377,10 @@ func (ev *evaluator) dependency(f *filter) verdict {
 		return undecided(d.broken)
 	}
 	for _, idx := range d.chain {
-		if _, ok := ev.memo.get(idx); ok {
+		if v, ok := ev.memo.get(idx); ok {
+			if ev.tr != nil {
+				ev.tr.cached(&ev.s.flags[idx], v.on, v.variant)
+			}
 			continue
 		}
 		dep := &ev.s.flags[idx]
@@ -336,7 +389,7 @@ func (ev *evaluator) dependency(f *filter) verdict {
 			if !ev.flags.push(idx) {
 				return undecided(d.cycle)
 			}
-			a := ev.flagValue(dep)
+			a := ev.traced(dep)
 			ev.flags.pop()
 			if a.failed() {
 				out := outInconclusive

@@ -158,3 +158,39 @@ func ExampleWithPoller() {
 	// poll 2 "v1"
 	// true
 }
+
+func ExampleWithOverrides() {
+	c, err := flags.New(
+		flags.WithSnapshot([]byte(exampleDoc)),
+		flags.WithOverrides(map[string]any{"new-checkout": false, "pricing": "annual", "not-yet-defined": true}),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	u := flags.User{DistinctID: "carol", Properties: map[string]any{"plan": "pro"}}
+	r := c.Evaluate(ctx, "pricing", u)
+	fmt.Println(c.IsEnabled(ctx, "new-checkout", u), r.Variant, string(r.Payload), r.Reason, c.IsEnabled(ctx, "not-yet-defined", u))
+
+	c.Override("new-checkout", true) // change one while the client runs
+	c.ClearOverrides()               // or drop them all
+	fmt.Println(c.Variant(ctx, "pricing", u))
+	// Output:
+	// false annual {"price":9} override true
+	// control
+}
+
+func ExampleClient_Explain() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	e := c.Explain(context.Background(), "new-checkout", flags.User{DistinctID: "bob", Properties: map[string]any{"plan": "free"}})
+	fmt.Print(e)
+	// Output:
+	// flag "new-checkout": false (no condition matched)
+	//   bucketing id: "bob"
+	//   condition 0: no match
+	//     plan exact ["pro","enterprise"]: saw "free": fail
+	//   value: false
+}

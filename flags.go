@@ -178,6 +178,8 @@ const (
 	ReasonFilteredByContext
 	// ReasonNotReady: the client has no definitions yet.
 	ReasonNotReady
+	// ReasonOverride: an override set the value (see [WithOverrides]).
+	ReasonOverride
 )
 
 var reasonNames = [...]string{
@@ -192,6 +194,7 @@ var reasonNames = [...]string{
 	ReasonFilteredByRuntime: "filtered by runtime",
 	ReasonFilteredByContext: "filtered by evaluation context",
 	ReasonNotReady:          "not ready",
+	ReasonOverride:          "override",
 }
 
 // String returns the reason in words, such as "no condition matched".
@@ -260,6 +263,7 @@ type config struct {
 	filePath     string
 	fileInterval time.Duration
 	onUpdate     func(Status)
+	overrides    overrideSet
 
 	// Hooks that tests replace to control time: sleep waits for d or until
 	// ctx is done, and rand returns a number in [0, 1) for jitter.
@@ -360,6 +364,9 @@ type Client struct {
 	readyOnce sync.Once
 	updates   chan Status // to the update handler; nil without one
 
+	overrides atomic.Pointer[overrideSet] // nil when there are none
+	ovMu      sync.Mutex                  // serializes changes to overrides
+
 	poller *poller
 	files  *fileSource
 
@@ -389,6 +396,9 @@ func New(opts ...Option) (*Client, error) {
 		if err := opt(&c.cfg); err != nil {
 			return nil, err
 		}
+	}
+	if c.cfg.overrides != nil {
+		c.overrides.Store(&c.cfg.overrides)
 	}
 	if err := c.bootstrap(); err != nil {
 		return nil, err
@@ -481,7 +491,11 @@ func (c *Client) Load(doc []byte) error {
 }
 
 func (c *Client) compileOpts() compileOptions {
-	return compileOptions{runtime: c.cfg.runtime, contexts: c.cfg.contexts}
+	o := compileOptions{runtime: c.cfg.runtime, contexts: c.cfg.contexts}
+	if c.cfg.poller != nil {
+		o.maxBytes = c.cfg.poller.MaxBodyBytes
+	}
+	return o
 }
 
 // install swaps in new definitions, logs their warnings and, when doc is
@@ -561,24 +575,34 @@ func (c *Client) Evaluate(ctx context.Context, key string, user User) Result {
 // Dependencies shared by several flags are evaluated once.
 func (c *Client) EvaluateAll(ctx context.Context, user User) map[string]Result {
 	s := c.snap.Load()
+	var out map[string]Result
 	if s == nil {
-		return map[string]Result{}
-	}
-	out := make(map[string]Result, len(s.flags))
-	ev := newEvaluator(s, &user, c.cfg.now)
-	ev.memo.dense = make([]value, len(s.flags))
-	ev.memo.filled = make([]bool, len(s.flags))
-	for i := range s.flags {
-		f := &s.flags[i]
-		if f.filtered != 0 || s.byKey[f.key] != int32(i) {
-			continue // filtered out, or shadowed by a later flag with the same key
+		out = map[string]Result{}
+	} else {
+		out = make(map[string]Result, len(s.flags))
+		ev := newEvaluator(s, &user, c.cfg.now)
+		ev.memo.dense = make([]value, len(s.flags))
+		ev.memo.filled = make([]bool, len(s.flags))
+		for i := range s.flags {
+			f := &s.flags[i]
+			if f.filtered != 0 || s.byKey[f.key] != int32(i) {
+				continue // filtered out, or shadowed by a later flag with the same key
+			}
+			out[f.key] = ev.result(f, true)
 		}
-		out[f.key] = ev.result(f, true)
+	}
+	if set := c.overrides.Load(); set != nil {
+		for k := range *set {
+			out[k], _ = c.override(k)
+		}
 	}
 	return out
 }
 
 func (c *Client) evaluate(key string, user *User, withPayload bool) Result {
+	if r, ok := c.override(key); ok {
+		return r
+	}
 	s := c.snap.Load()
 	if s == nil {
 		return Result{Key: key, Reason: ReasonNotReady, Condition: -1, Err: ErrNotReady}

@@ -248,81 +248,121 @@ func (c *Client) logPollState(out pollOutcome) {
 	}
 }
 
-// fetch sends one request and applies a new document. p.mu is held.
-func (c *Client) fetch(ctx context.Context, p *poller) pollOutcome {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+// response is one answer to a definitions request.
+type response struct {
+	status     int
+	body       []byte // a 200's body, read within MaxBodyBytes
+	etag       string
+	retryAfter time.Duration
+}
+
+// request asks PostHog for the definitions, sending etag as If-None-Match,
+// and reads a 200's body. Both the poller and FetchDefinitions use it.
+func request(ctx context.Context, cfg *PollerConfig, url, etag string, now time.Time) (response, error) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return pollOutcome{err: fmt.Errorf("flags: poll: %w", err), state: pollFailing}
+		return response{}, fmt.Errorf("flags: poll: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+p.cfg.SecretKey)
+	req.Header.Set("Authorization", "Bearer "+cfg.SecretKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "localflags-go")
-	if p.etag != "" {
-		req.Header.Set("If-None-Match", p.etag)
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
 	}
-	resp, err := p.cfg.HTTPClient.Do(req)
+	resp, err := cfg.HTTPClient.Do(req)
 	if err != nil {
-		return pollOutcome{err: fmt.Errorf("flags: poll: %w", redact(err, p.cfg.SecretKey)), state: pollFailing}
+		return response{}, fmt.Errorf("flags: poll: %w", redact(err, cfg.SecretKey))
 	}
 	defer resp.Body.Close()
+	r := response{status: resp.StatusCode, etag: resp.Header.Get("ETag")}
+	switch r.status {
+	case http.StatusOK:
+		r.body, err = io.ReadAll(io.LimitReader(resp.Body, cfg.MaxBodyBytes+1))
+		if err != nil {
+			return r, fmt.Errorf("flags: poll: reading the definitions: %w", redact(err, cfg.SecretKey))
+		}
+		if int64(len(r.body)) > cfg.MaxBodyBytes {
+			return r, fmt.Errorf("flags: poll: the definitions exceed the %d-byte limit (PollerConfig.MaxBodyBytes)", cfg.MaxBodyBytes)
+		}
+	case http.StatusNotModified:
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return r, fmt.Errorf("%w: HTTP %d", ErrUnauthorized, r.status)
+	case http.StatusPaymentRequired:
+		return r, ErrQuotaLimited
+	default:
+		r.retryAfter = retryAfter(resp.Header.Get("Retry-After"), now)
+		return r, fmt.Errorf("flags: poll: PostHog answered HTTP %d", r.status)
+	}
+	return r, nil
+}
 
-	switch code := resp.StatusCode; {
-	case code == http.StatusOK:
-		return c.applyPolled(resp, p)
-	case code == http.StatusNotModified:
-		if etag := resp.Header.Get("ETag"); etag != "" {
-			p.etag = etag
+// fetch polls once and applies the answer. p.mu is held.
+func (c *Client) fetch(ctx context.Context, p *poller) pollOutcome {
+	r, err := request(ctx, &p.cfg, p.url, p.etag, c.cfg.now())
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		return pollOutcome{err: err, state: pollUnauthorized}
+	case errors.Is(err, ErrQuotaLimited):
+		return pollOutcome{err: err, state: pollQuota}
+	case err != nil:
+		return pollOutcome{err: err, state: pollFailing, retryAfter: r.retryAfter}
+	case r.status == http.StatusNotModified:
+		if r.etag != "" {
+			p.etag = r.etag
 			c.mu.Lock()
-			c.status.ETag = etag
+			c.status.ETag = r.etag
 			c.mu.Unlock()
 		}
 		return pollOutcome{}
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return pollOutcome{err: fmt.Errorf("%w: HTTP %d", ErrUnauthorized, code), state: pollUnauthorized}
-	case code == http.StatusPaymentRequired:
-		return pollOutcome{err: ErrQuotaLimited, state: pollQuota}
-	default:
-		return pollOutcome{
-			err:        fmt.Errorf("flags: poll: PostHog answered HTTP %d", code),
-			state:      pollFailing,
-			retryAfter: retryAfter(resp.Header.Get("Retry-After"), c.cfg.now()),
-		}
 	}
+	return c.applyPolled(r, p)
 }
 
-// applyPolled reads a 200 answer and swaps the document in if it parses.
-func (c *Client) applyPolled(resp *http.Response, p *poller) pollOutcome {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, p.cfg.MaxBodyBytes+1))
-	if err != nil {
-		return pollOutcome{err: fmt.Errorf("flags: poll: reading the definitions: %w", redact(err, p.cfg.SecretKey)), state: pollFailing}
-	}
-	if int64(len(body)) > p.cfg.MaxBodyBytes {
-		return pollOutcome{err: fmt.Errorf("flags: poll: the definitions exceed the %d-byte limit (PollerConfig.MaxBodyBytes)", p.cfg.MaxBodyBytes), state: pollFailing}
-	}
-	etag := resp.Header.Get("ETag")
-	fp := xxhash.Sum64(body)
-	now := c.cfg.now()
+// applyPolled swaps in a 200's document if it parses.
+func (c *Client) applyPolled(r response, p *poller) pollOutcome {
+	fp := xxhash.Sum64(r.body)
 	c.mu.Lock()
 	same := c.status.Fingerprint == fp && c.status.Source != SourceNone
 	c.mu.Unlock()
 	if same {
 		// The same document again (a server without ETags): nothing to
 		// compile.
-		p.etag = etag
+		p.etag = r.etag
 		c.mu.Lock()
-		c.status.ETag = etag
+		c.status.ETag = r.etag
 		c.mu.Unlock()
 		return pollOutcome{}
 	}
-	s, err := compile(body, c.compileOpts())
+	s, err := compile(r.body, c.compileOpts())
 	if err != nil {
 		return pollOutcome{err: fmt.Errorf("flags: poll: %w", err), state: pollFailing}
 	}
-	p.etag = etag
-	c.install(loaded{snap: s, source: SourcePoll, at: now, etag: etag, fingerprint: fp}, body)
+	p.etag = r.etag
+	c.install(loaded{snap: s, source: SourcePoll, at: c.cfg.now(), etag: r.etag, fingerprint: fp}, r.body)
 	return pollOutcome{}
+}
+
+// FetchDefinitions downloads the definitions document once, with the
+// poller's request and checks, and returns it with its ETag. The document
+// is checked to parse. It is meant for tools such as flagctl fetch, which
+// save a snapshot for bootstrapping or as a test fixture; a Client polls by
+// itself.
+func FetchDefinitions(ctx context.Context, cfg PollerConfig) (doc []byte, etag string, err error) {
+	var c config
+	if err := WithPoller(cfg)(&c); err != nil {
+		return nil, "", err
+	}
+	p := newPoller(*c.poller, "")
+	r, err := request(ctx, &p.cfg, p.url, "", time.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := compile(r.body, compileOptions{runtime: RuntimeAll}); err != nil {
+		return nil, "", fmt.Errorf("flags: PostHog sent definitions that do not parse: %w", err)
+	}
+	return r.body, r.etag, nil
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.

@@ -36,6 +36,8 @@ func (s *Snapshot) Warnings() []string { return s.warnings }
 type flag struct {
 	key        string
 	index      int32
+	docIndex   int32  // position in the document's flags array
+	runtime    string // evaluation_runtime as given, for Validate
 	hashKey    string // key + ".", the prefix of every rollout and variant hash
 	active     bool
 	deleted    bool
@@ -75,6 +77,7 @@ type condition struct {
 	hasRollout bool
 	threshold  float64 // rollout percentage / 100
 	override   int     // index of the variant override, or -1
+	rawVariant string  // the variant override as given, for Validate
 	// mixed: the condition targets a group type other than the flag's.
 	// groupName is that type's name, "" if the mapping lacks it (the
 	// condition can then never match).
@@ -117,6 +120,7 @@ func (d *dependency) satisfied(v value) bool {
 type compileOptions struct {
 	runtime  Runtime
 	contexts []string
+	maxBytes int64 // a larger document limit than MaxDocumentBytes, if any
 }
 
 // compiler holds the state of one compile.
@@ -130,6 +134,9 @@ type compiler struct {
 
 // compile parses and compiles a definitions document.
 func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
+	if limit := max(MaxDocumentBytes, opts.maxBytes); int64(len(doc)) > limit {
+		return nil, fmt.Errorf("flags: definitions are %d bytes, over the limit of %d bytes (MaxDocumentBytes)", len(doc), limit)
+	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var top any
@@ -153,6 +160,9 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	list, ok := rawFlags.([]any)
 	if rawFlags != nil && !ok {
 		return nil, fmt.Errorf(`flags: definitions field "flags" must be an array, not %s`, jsonType(rawFlags))
+	}
+	if len(list) > MaxFlags {
+		return nil, fmt.Errorf("flags: definitions hold %d flags, over the limit of %d (MaxFlags)", len(list), MaxFlags)
 	}
 
 	c := &compiler{
@@ -183,7 +193,7 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 			c.warnf("flag %q is defined more than once; the later definition wins", key)
 		}
 		c.s.byKey[key] = idx
-		c.s.flags = append(c.s.flags, flag{key: key, index: idx, hashKey: key + "."})
+		c.s.flags = append(c.s.flags, flag{key: key, index: idx, docIndex: int32(i), hashKey: key + "."})
 		c.raw = append(c.raw, m)
 	}
 	c.readCohorts(obj["cohorts"])
@@ -234,7 +244,7 @@ func (c *compiler) readCohorts(v any) {
 		c.s.cohorts[i] = cohort{id: id, loop: inconclusive("cohort %s includes itself, or cohorts nest deeper than %d", id, maxNesting)}
 	}
 	for i, id := range ids {
-		c.s.cohorts[i].root = c.compileGroup(m[id], "cohort "+id)
+		c.s.cohorts[i].root = c.compileGroup(m[id], "cohort "+id, 0)
 	}
 }
 
@@ -242,7 +252,10 @@ func (c *compiler) readCohorts(v any) {
 // {} (or a JavaScript-false value) matches everything; the type must be AND
 // or OR ("property" means AND); and the first entry decides whether the
 // entries are nested groups or leaf filters.
-func (c *compiler) compileGroup(v any, where string) propertyGroup {
+func (c *compiler) compileGroup(v any, where string, depth int) propertyGroup {
+	if depth > maxNesting {
+		return propertyGroup{kind: groupUnsupported, why: inconclusive("%s nests groups deeper than %d (MaxNesting)", where, maxNesting)}
+	}
 	if !jsTruthy(v) {
 		return propertyGroup{kind: groupEmpty}
 	}
@@ -272,11 +285,14 @@ func (c *compiler) compileGroup(v any, where string) propertyGroup {
 	if len(values) == 0 {
 		return g
 	}
+	if len(values) > MaxFilters {
+		return propertyGroup{kind: groupUnsupported, why: inconclusive("%s has a group of %d entries, over the limit of %d (MaxFilters)", where, len(values), MaxFilters)}
+	}
 	if first, ok := values[0].(map[string]any); ok {
 		if _, nested := first["values"]; nested {
 			g.groups = make([]propertyGroup, len(values))
 			for i, e := range values {
-				g.groups[i] = c.compileGroup(e, where)
+				g.groups[i] = c.compileGroup(e, where, depth+1)
 			}
 			return g
 		}
@@ -313,6 +329,7 @@ func (c *compiler) compileFlag(f *flag, m map[string]any) {
 	f.deleted = c.flagBool(m, "deleted", breakf)
 	f.continuity = c.flagBool(m, "ensure_experience_continuity", breakf)
 	f.device = m["bucketing_identifier"] == "device_id"
+	f.runtime, _ = m["evaluation_runtime"].(string)
 	f.filtered = c.filterReason(f, m)
 
 	var filters map[string]any
@@ -371,6 +388,10 @@ func (c *compiler) compileFlag(f *flag, m map[string]any) {
 	groups, ok := filters["groups"].([]any)
 	if !ok && filters["groups"] != nil {
 		breakf("groups is %s", jsonType(filters["groups"]))
+	}
+	if len(groups) > MaxConditions {
+		breakf("it has %d condition sets, over the limit of %d (MaxConditions)", len(groups), MaxConditions)
+		groups = nil
 	}
 	f.conditions = make([]condition, 0, len(groups))
 	for i, e := range groups {
@@ -537,6 +558,7 @@ func (c *compiler) compileCondition(f *flag, filters, m map[string]any, i int, b
 	switch v := m["variant"].(type) {
 	case nil:
 	case string:
+		cond.rawVariant = v
 		for j := range f.variants {
 			if f.variants[j].key == v && v != "" {
 				cond.override = j
@@ -564,6 +586,10 @@ func (c *compiler) compileCondition(f *flag, filters, m map[string]any, i int, b
 	switch props := m["properties"].(type) {
 	case nil:
 	case []any:
+		if len(props) > MaxFilters {
+			breakf("groups[%d] has %d filters, over the limit of %d (MaxFilters)", i, len(props), MaxFilters)
+			break
+		}
 		cond.filters = make([]filter, 0, len(props))
 		for j, e := range props {
 			pm, ok := e.(map[string]any)
@@ -769,7 +795,7 @@ func (c *compiler) compileDependency(key string, m map[string]any, val any) *dep
 		d.broken = inconclusive("the dependency on %q is circular or missing (empty dependency_chain)", key)
 		return d
 	case len(chain) > maxNesting:
-		d.broken = inconclusive("the dependency chain of %q is longer than %d flags", key, maxNesting)
+		d.broken = inconclusive("the dependency chain of %q is %d flags long, over the limit of %d (MaxNesting)", key, len(chain), maxNesting)
 		return d
 	}
 	d.chain = make([]int32, len(chain))

@@ -46,48 +46,22 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(fs.Output(), evalHelp)
 		fs.PrintDefaults()
 	}
-	defsPath := fs.String("definitions", "", "the definitions document (JSON), as served by /flags/definitions")
-	now := fs.String("now", "", "pin the clock for relative dates, as RFC 3339 (default: the current time)")
-	runtime := fs.String("runtime", "server", "which flags to evaluate by evaluation_runtime: server, client or all")
-	contexts := fs.String("contexts", "", "comma-separated evaluation contexts; flags tagged with none of them are filtered out")
+	var opts clientOptions
+	opts.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
 		}
 		return 2
 	}
-	if *defsPath == "" || fs.NArg() > 0 {
+	if opts.definitions == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "flagctl eval: --definitions is required and no arguments are accepted")
 		fs.Usage()
 		return 2
 	}
-	opts := []flags.Option{flags.WithSnapshotFile(*defsPath)}
-	switch *runtime {
-	case "server":
-		opts = append(opts, flags.WithRuntime(flags.RuntimeServer))
-	case "client":
-		opts = append(opts, flags.WithRuntime(flags.RuntimeClient))
-	case "all":
-		opts = append(opts, flags.WithRuntime(flags.RuntimeAll))
-	default:
-		fmt.Fprintf(stderr, "flagctl eval: --runtime must be server, client or all, not %q\n", *runtime)
-		return 2
-	}
-	if *now != "" {
-		t, err := time.Parse(time.RFC3339Nano, *now)
-		if err != nil {
-			fmt.Fprintf(stderr, "flagctl eval: --now: %v\n", err)
-			return 2
-		}
-		opts = append(opts, flags.WithClock(func() time.Time { return t }))
-	}
-	if *contexts != "" {
-		opts = append(opts, flags.WithEvaluationContexts(strings.Split(*contexts, ",")...))
-	}
-	client, err := flags.New(opts...)
-	if err != nil {
-		fmt.Fprintf(stderr, "flagctl eval: %v\n", err)
-		return 1
+	client, code := opts.client("eval", stderr)
+	if client == nil {
+		return code
 	}
 	defer client.Close()
 	return evalLines(client, stdin, stdout, stderr)
@@ -128,4 +102,50 @@ func evalLines(c *flags.Client, in io.Reader, out, stderr io.Writer) int {
 		return 1
 	}
 	return status
+}
+
+// clientOptions are the flags that build a client from a definitions file,
+// shared by eval and explain.
+type clientOptions struct {
+	definitions, now, runtime, contexts string
+}
+
+func (o *clientOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.definitions, "definitions", "", "the definitions document (JSON), as served by /flags/definitions")
+	fs.StringVar(&o.now, "now", "", "pin the clock for relative dates, as RFC 3339 (default: the current time)")
+	fs.StringVar(&o.runtime, "runtime", "server", "which flags to evaluate by evaluation_runtime: server, client or all")
+	fs.StringVar(&o.contexts, "contexts", "", "comma-separated evaluation contexts; flags tagged with none of them are filtered out")
+}
+
+// client builds the client, or reports why it cannot with an exit status.
+func (o *clientOptions) client(cmd string, stderr io.Writer) (*flags.Client, int) {
+	opts := []flags.Option{flags.WithSnapshotFile(o.definitions)}
+	switch o.runtime {
+	case "server":
+		opts = append(opts, flags.WithRuntime(flags.RuntimeServer))
+	case "client":
+		opts = append(opts, flags.WithRuntime(flags.RuntimeClient))
+	case "all":
+		opts = append(opts, flags.WithRuntime(flags.RuntimeAll))
+	default:
+		fmt.Fprintf(stderr, "flagctl %s: --runtime must be server, client or all, not %q\n", cmd, o.runtime)
+		return nil, 2
+	}
+	if o.now != "" {
+		t, err := time.Parse(time.RFC3339Nano, o.now)
+		if err != nil {
+			fmt.Fprintf(stderr, "flagctl %s: --now: %v\n", cmd, err)
+			return nil, 2
+		}
+		opts = append(opts, flags.WithClock(func() time.Time { return t }))
+	}
+	if o.contexts != "" {
+		opts = append(opts, flags.WithEvaluationContexts(strings.Split(o.contexts, ",")...))
+	}
+	c, err := flags.New(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "flagctl %s: %v\n", cmd, err)
+		return nil, 1
+	}
+	return c, 0
 }

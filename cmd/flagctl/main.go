@@ -3,6 +3,9 @@
 // Usage:
 //
 //	flagctl eval --definitions defs.json [--now T] [--runtime R] [--contexts a,b] < cases.jsonl > results.jsonl
+//	flagctl explain --definitions defs.json --flag KEY --user '{"distinct_id": "u1", "person_properties": {...}}'
+//	flagctl validate defs.json
+//	flagctl fetch --project-api-key phc_... --secret-key phs_... -o snapshot.json
 //
 // Run "flagctl help" for the subcommands and "flagctl <subcommand> -h" for
 // their flags.
@@ -27,6 +30,9 @@ type command struct {
 
 var commands = []command{
 	{"eval", "evaluate flags for contexts read as JSON lines", runEval},
+	{"explain", "show every step of one flag's evaluation for one user", runExplain},
+	{"validate", "lint a definitions document", runValidate},
+	{"fetch", "download the definitions document of a PostHog project", runFetch},
 }
 
 // run is the whole program, with its streams passed in so tests can drive

@@ -1,0 +1,270 @@
+package flags
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Hostile or unusual input, each with the behaviour it must have.
+
+func evalOne(t *testing.T, doc, key string, u User, opts ...Option) Result {
+	t.Helper()
+	return newTestClient(t, doc, opts...).Evaluate(context.Background(), key, u)
+}
+
+func oneFlag(filters string) string {
+	return `{"flags":[{"key":"f","active":true,"filters":` + filters + `}]}`
+}
+
+func wantInconclusive(t *testing.T, r Result, cause string) {
+	t.Helper()
+	if r.Reason != ReasonInconclusive || r.Err == nil || !strings.Contains(r.Err.Error(), cause) {
+		t.Errorf("got %v (%v), want inconclusive mentioning %q", r.Reason, r.Err, cause)
+	}
+}
+
+func TestHostileDuplicateKeys(t *testing.T) {
+	var logs logBuffer
+	doc := `{"flags":[
+	  {"key":"dup","active":true,"filters":{"groups":[{"rollout_percentage":100}],"payloads":{"true":"\"first\""}}},
+	  {"key":"dup","active":true,"filters":{"groups":[{"rollout_percentage":100}],"payloads":{"true":"\"second\""}}}]}`
+	c := newTestClient(t, doc, WithLogger(logs.logger()))
+	r := c.Evaluate(context.Background(), "dup", User{DistinctID: "u"})
+	if string(r.Payload) != `"second"` {
+		t.Errorf("the later definition should win: %s", r.Payload)
+	}
+	if all := c.EvaluateAll(context.Background(), User{DistinctID: "u"}); len(all) != 1 || string(all["dup"].Payload) != `"second"` {
+		t.Errorf("EvaluateAll: %+v", all)
+	}
+	if !strings.Contains(logs.String(), `flag \"dup\" is defined more than once`) {
+		t.Errorf("not logged: %s", logs.String())
+	}
+	if w := c.Status().Warnings; len(w) != 1 || !strings.Contains(w[0], "more than once") {
+		t.Errorf("not in Status: %v", w)
+	}
+}
+
+func TestHostileNumbers(t *testing.T) {
+	u := User{DistinctID: "u", Properties: map[string]any{"n": 5}}
+	// A rollout that overflows to +Inf includes everyone.
+	if r := evalOne(t, oneFlag(`{"groups":[{"rollout_percentage":1e400}]}`), "f", u); !r.Enabled {
+		t.Errorf("rollout 1e400: %+v", r)
+	}
+	// A filter value that overflows has no JSON spelling: exact is undecided.
+	wantInconclusive(t, evalOne(t, oneFlag(`{"groups":[{"properties":[{"key":"n","value":1e400}]}]}`), "f", u), "non-finite")
+	// gt against an infinity compares strings, as JavaScript does:
+	// "5" > "-Infinity" because '5' sorts after '-'.
+	if r := evalOne(t, oneFlag(`{"groups":[{"properties":[{"key":"n","operator":"gt","value":-1e400}]}]}`), "f", u); r.Reason != ReasonMatched {
+		t.Errorf(`gt -Infinity compares "5" with "-Infinity" as strings: %+v`, r)
+	}
+	// NaN-like strings are strings: a rollout of "NaN" is the wrong type.
+	wantInconclusive(t, evalOne(t, oneFlag(`{"groups":[{"rollout_percentage":"NaN"}]}`), "f", u), "rollout_percentage is a string")
+	if r := evalOne(t, oneFlag(`{"groups":[{"properties":[{"key":"n","operator":"gt","value":"NaN"}]}]}`), "f", u); r.Reason != ReasonNoConditionMatch {
+		t.Errorf(`gt "NaN": "5" > "NaN" is false as strings: %+v`, r)
+	}
+}
+
+func TestHostileRollouts(t *testing.T) {
+	for pct, on := range map[string]bool{"-5": false, "0": false, "100": true, "250": true, "0.0001": false} {
+		doc := oneFlag(`{"groups":[{"rollout_percentage":` + pct + `}]}`)
+		c := newTestClient(t, doc)
+		n := 0
+		for i := 0; i < 500; i++ {
+			if c.IsEnabled(context.Background(), "f", User{DistinctID: fmt.Sprint(i)}) {
+				n++
+			}
+		}
+		if (n == 500) != on || (n == 0) == on {
+			t.Errorf("rollout %s: %d of 500 users in", pct, n)
+		}
+	}
+}
+
+func TestHostileVariants(t *testing.T) {
+	count := func(variants string) map[string]int {
+		c := newTestClient(t, oneFlag(`{"groups":[{"rollout_percentage":100}],"multivariate":{"variants":[`+variants+`]}}`))
+		got := map[string]int{}
+		for i := 0; i < 2000; i++ {
+			got[fmt.Sprint(c.Evaluate(context.Background(), "f", User{DistinctID: fmt.Sprint(i)}).Value())]++
+		}
+		return got
+	}
+	// A negative percentage is an empty range; later ranges shift down.
+	got := count(`{"key":"a","rollout_percentage":-10},{"key":"b","rollout_percentage":60},{"key":"c","rollout_percentage":60}`)
+	if got["a"] != 0 || got["b"] == 0 || got["c"] == 0 || got["true"] != 0 {
+		t.Errorf("negative variant: %v", got)
+	}
+	// Over 100: the ranges beyond 1 are never reached.
+	got = count(`{"key":"a","rollout_percentage":80},{"key":"b","rollout_percentage":80}`)
+	if got["a"]+got["b"] != 2000 || got["a"] < got["b"]*3 {
+		t.Errorf("over 100: %v", got)
+	}
+	// Under 100: users past the last range get true.
+	got = count(`{"key":"a","rollout_percentage":30}`)
+	if got["a"] == 0 || got["true"] == 0 {
+		t.Errorf("under 100: %v", got)
+	}
+}
+
+func TestHostileDependencyChains(t *testing.T) {
+	const flags = `{"key":"on","active":true,"filters":{"groups":[{"rollout_percentage":100}]}},
+	  {"key":"undecided","active":true,"filters":{"groups":[{"properties":[{"key":"missing-prop","value":"x"}]}]}},`
+	u := User{DistinctID: "u"}
+	dep := func(chain string) string {
+		return `{"flags":[` + flags + `{"key":"f","active":true,"filters":{"groups":[{"properties":[{"key":"on","type":"flag","operator":"flag_evaluates_to","value":true,"dependency_chain":` + chain + `}]}]}}]}`
+	}
+	if r := evalOne(t, dep(`["on"]`), "f", u); !r.Enabled {
+		t.Errorf("a true chain: %+v", r)
+	}
+	// A chain that names a flag that is not a dependency still evaluates it,
+	// as posthog-node does; an undecided one makes the filter undecided.
+	wantInconclusive(t, evalOne(t, dep(`["undecided","on"]`), "f", u), `dependency "undecided"`)
+	// The wrong order changes nothing.
+	if r := evalOne(t, dep(`["on","f2"]`), "f", u); r.Reason != ReasonInconclusive {
+		t.Errorf("a chain naming a missing flag: %+v", r)
+	}
+	// A chain that lacks the dependency itself lies: undecided.
+	wantInconclusive(t, evalOne(t, dep(`["undecided"]`), "f", u), "does not include")
+}
+
+func TestHostileCohorts(t *testing.T) {
+	u := User{DistinctID: "u", Properties: map[string]any{"plan": "pro"}}
+	doc := `{"flags":[{"key":"f","active":true,"filters":{"groups":[{"properties":[{"key":"id","type":"cohort","value":1}]},{"rollout_percentage":100}]}}],
+	  "cohorts":{"1":{"type":"OR","values":[{"key":"id","type":"cohort","value":1}]}}}`
+	// posthog-node recurses until its stack overflows, which abandons the
+	// whole flag, later conditions included.
+	wantInconclusive(t, evalOne(t, doc, "f", u), "cohort 1 includes itself")
+	// But an earlier decided entry short-circuits before the recursion.
+	doc = strings.Replace(doc, `"values":[{"key":"id"`, `"values":[{"key":"plan","value":"pro"},{"key":"id"`, 1)
+	if r := evalOne(t, doc, "f", u); !r.Enabled || r.Condition != 0 {
+		t.Errorf("short-circuited self-reference: %+v", r)
+	}
+}
+
+func TestHostileObjectFilterValues(t *testing.T) {
+	exact := oneFlag(`{"groups":[{"properties":[{"key":"o","value":{"b":[1.5,"x"],"a":null}}]}]}`)
+	// exact compares sorted-key JSON, lowercased.
+	if r := evalOne(t, exact, "f", User{Properties: map[string]any{"o": map[string]any{"a": nil, "b": []any{1.5, "X"}}}}); !r.Enabled {
+		t.Errorf("object equal to the filter value: %+v", r)
+	}
+	// An integer inside has no spelling posthog-node trusts.
+	wantInconclusive(t, evalOne(t, exact, "f", User{Properties: map[string]any{"o": map[string]any{"a": 1}}}), "integer")
+	// String(object) is "[object Object]".
+	ic := oneFlag(`{"groups":[{"properties":[{"key":"s","operator":"icontains","value":{"any":"thing"}}]}]}`)
+	if r := evalOne(t, ic, "f", User{Properties: map[string]any{"s": "an [OBJECT object] here"}}); !r.Enabled {
+		t.Errorf("icontains an object: %+v", r)
+	}
+}
+
+func TestHostileManyConditions(t *testing.T) {
+	doc := withGood(fmt.Sprintf(`{"key":"huge","active":true,"filters":{"groups":[%s]}}`, conditions(10000)))
+	checkFlag(t, doc, "huge", User{DistinctID: "u"}, true, "MaxConditions")
+}
+
+// TestHostileContexts feeds property values of every Go kind.
+func TestHostileContexts(t *testing.T) {
+	x := 1
+	paris, _ := time.LoadLocation("Europe/Paris")
+	if paris == nil {
+		paris = time.FixedZone("CEST", 2*3600)
+	}
+	for _, tc := range []struct {
+		name   string
+		value  any
+		filter string // operator and value
+		want   string // "true", "false" or an inconclusive cause
+	}{
+		{"pointer", &x, `"operator":"exact","value":"1"`, "*int"},
+		{"struct", struct{ A int }{1}, `"operator":"icontains","value":"a"`, "struct"},
+		{"channel", make(chan int), `"operator":"is_set","value":"is_set"`, "true"}, // presence only
+		{"func", func() {}, `"operator":"regex","value":"x"`, "func()"},
+		{"NaN exact", math.NaN(), `"operator":"exact","value":"nan"`, "non-finite"},
+		{"NaN icontains", math.NaN(), `"operator":"icontains","value":"nan"`, "true"},
+		{"+Inf gt", math.Inf(1), `"operator":"gt","value":5`, "true"},
+		{"-Inf lt", math.Inf(-1), `"operator":"lt","value":5`, "true"},
+		{"uint64 max exact", uint64(math.MaxUint64), `"operator":"exact","value":"18446744073709551615"`, "integer"},
+		{"uint64 max gt", uint64(math.MaxUint64), `"operator":"gt","value":1e18`, "true"},
+		{"json.Number 1e400", json.Number("1e400"), `"operator":"gt","value":5`, "true"},
+		{"json.Number junk", json.Number("12abc"), `"operator":"gt","value":5`, "json.Number"},
+		{"time with location", time.Date(2025, 6, 15, 14, 0, 0, 0, paris), `"operator":"is_date_after","value":"2025-06-15T11:59:59Z"`, "true"},
+		{"time before, same wall clock", time.Date(2025, 6, 15, 12, 0, 0, 0, paris), `"operator":"is_date_after","value":"2025-06-15T11:59:59Z"`, "false"},
+		{"invalid UTF-8 exact", "ab\xffc", `"operator":"exact","value":"abc"`, "UTF-8"},
+		{"invalid UTF-8 icontains", "ab\xffc", `"operator":"icontains","value":"AB"`, "true"},
+		{"nested unsupported", []any{make(chan int)}, `"operator":"icontains","value":"x"`, "[]interface {}"},
+	} {
+		doc := oneFlag(`{"groups":[{"properties":[{"key":"v",` + tc.filter + `}]}]}`)
+		r := evalOne(t, doc, "f", User{DistinctID: "u", Properties: map[string]any{"v": tc.value}})
+		switch tc.want {
+		case "true", "false":
+			if fmt.Sprint(r.Enabled) != tc.want || r.Err != nil {
+				t.Errorf("%s: %v (%v), want %s", tc.name, r.Enabled, r.Err, tc.want)
+			}
+		default:
+			if r.Reason != ReasonInconclusive || !strings.Contains(r.Err.Error(), tc.want) {
+				t.Errorf("%s: %v (%v), want inconclusive naming %q", tc.name, r.Reason, r.Err, tc.want)
+			}
+		}
+	}
+}
+
+func TestHostileNilAndEmpty(t *testing.T) {
+	c := newTestClient(t, goodDoc)
+	ctx := context.Background()
+	for _, u := range []User{{}, {Properties: map[string]any{}}, {Groups: map[string]Group{"company": {}}}} {
+		for _, key := range []string{"good", "target", "dep"} {
+			r := c.Evaluate(ctx, key, u)
+			if r.Key != key || (r.Err != nil && !strings.Contains(r.Err.Error(), "inconclusive")) {
+				t.Errorf("%s for %+v: %+v", key, u, r)
+			}
+		}
+		if got := c.EvaluateAll(ctx, u); len(got) != 3 {
+			t.Errorf("EvaluateAll for %+v: %d results", u, len(got))
+		}
+	}
+	// The empty distinct id is hashed like any other (DECISIONS.md §4.4).
+	if r := evalOne(t, docSimple, "simple", User{}); !r.Conclusive() {
+		t.Errorf("empty distinct id: %+v", r)
+	}
+}
+
+func TestHostileHugeContext(t *testing.T) {
+	props := make(map[string]any, 100_000)
+	for i := 0; i < 100_000; i++ {
+		props[fmt.Sprintf("k%d", i)] = i
+	}
+	props["plan"] = "pro"
+	if r := evalOne(t, goodDoc, "good", User{DistinctID: "u", Properties: props}); !r.Enabled {
+		t.Errorf("100,000 properties: %+v", r)
+	}
+}
+
+func TestHostilePayloads(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	doc := oneFlag(`{"groups":[{"rollout_percentage":100}],"multivariate":{"variants":[{"key":"a","rollout_percentage":100}]},
+	  "payloads":{"a":` + fmt.Sprintf("%q", `{"big":"`+huge+`"}`) + `}}`)
+	r := evalOne(t, doc, "f", User{DistinctID: "u"})
+	if len(r.Payload) != len(huge)+10 {
+		t.Errorf("a 1 MiB payload came back as %d bytes", len(r.Payload))
+	}
+	for stored, want := range map[string]string{
+		`"{broken"`:           `"{broken"`,         // invalid JSON: the raw text, as a JSON string
+		`"\"{\\\"a\\\":1}\""`: `"{\"a\":1}"`,       // a JSON string holding JSON: decoded once only
+		`"  [1, 2,\n 3] "`:    `[1,2,3]`,           // valid JSON, compacted
+		`{"not":"encoded"}`:   `{"not":"encoded"}`, // a stored object is itself
+		`""`:                  ``,                  // empty: no payload
+		`"null"`:              ``,                  // JSON null: no payload
+		`0`:                   ``,                  // JavaScript-false stored values: none
+		`"0"`:                 `0`,                 // but an encoded 0 is a payload
+	} {
+		doc := oneFlag(`{"groups":[{"rollout_percentage":100}],"payloads":{"true":` + stored + `}}`)
+		r := evalOne(t, doc, "f", User{DistinctID: "u"})
+		if string(r.Payload) != want {
+			t.Errorf("stored %s: payload %q, want %q", stored, r.Payload, want)
+		}
+	}
+}
