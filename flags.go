@@ -259,11 +259,14 @@ type config struct {
 	contexts     []string
 	logger       *slog.Logger
 	poller       *PollerConfig
-	persistPath  string
-	filePath     string
-	fileInterval time.Duration
-	onUpdate     func(Status)
-	overrides    overrideSet
+	// ownHTTPClient: the poller's HTTP client was made here, so Close also
+	// closes its idle connections.
+	ownHTTPClient bool
+	persistPath   string
+	filePath      string
+	fileInterval  time.Duration
+	onUpdate      func(Status)
+	overrides     overrideSet
 
 	// Hooks that tests replace to control time: sleep waits for d or until
 	// ctx is done, and rand returns a number in [0, 1) for jitter.
@@ -546,6 +549,9 @@ func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.cancel()
 		c.wg.Wait()
+		if c.cfg.ownHTTPClient {
+			c.cfg.poller.HTTPClient.CloseIdleConnections()
+		}
 	})
 	return nil
 }

@@ -98,6 +98,7 @@ func WithPoller(cfg PollerConfig) Option {
 		}
 		if cfg.HTTPClient == nil {
 			cfg.HTTPClient = defaultHTTPClient()
+			c.ownHTTPClient = true
 		}
 		c.poller = &cfg
 		return nil

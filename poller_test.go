@@ -34,13 +34,13 @@ func servedVersion(c *Client) string {
 }
 
 // fakeServer answers each request with the next queued handler; with none
-// queued, it repeats the last one. It records the requests it saw.
+// queued, it repeats the last one. It keeps the last request it saw.
 type fakeServer struct {
 	*httptest.Server
-	mu       sync.Mutex
-	queue    []http.HandlerFunc
-	last     http.HandlerFunc
-	requests []*http.Request
+	mu      sync.Mutex
+	queue   []http.HandlerFunc
+	last    http.HandlerFunc
+	request *http.Request
 }
 
 func newFakeServer(t *testing.T) *fakeServer {
@@ -52,7 +52,7 @@ func newFakeServer(t *testing.T) *fakeServer {
 			h, s.queue = s.queue[0], s.queue[1:]
 			s.last = h
 		}
-		s.requests = append(s.requests, r.Clone(context.Background()))
+		s.request = r.Clone(context.Background())
 		s.mu.Unlock()
 		if h == nil {
 			http.Error(w, "no answer queued", http.StatusTeapot)
@@ -73,7 +73,7 @@ func (s *fakeServer) then(hs ...http.HandlerFunc) {
 func (s *fakeServer) lastRequest() *http.Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.requests[len(s.requests)-1]
+	return s.request
 }
 
 func ok(doc, etag string) http.HandlerFunc {
