@@ -1,0 +1,5 @@
+//go:build !race
+
+package realistic
+
+const raceEnabled = false
