@@ -189,7 +189,10 @@ type filter struct {
 	vrange versionRange
 
 	cohort int32 // index into Snapshot.cohorts; -1 for a cohort not shipped
-	dep    *dependency
+	// fatal is set for a cohort filter that reaches a cohort cycle or nests
+	// too deep (see graph.go): deciding it aborts the flag.
+	fatal *inconclusiveError
+	dep   *dependency
 }
 
 // exactTarget is the compiled value of an exact or is_not filter.
@@ -228,6 +231,9 @@ type dateTarget struct {
 // values posthog-node injects (distinct_id, $device_id, $group_key), which
 // apply only where the caller set no value of their own.
 type propsView struct {
+	// slot names the property set for remembering cohort verdicts: 0 for
+	// the person, then one per group type.
+	slot       int32
 	m          map[string]any
 	injectKey1 string
 	injectVal1 string
@@ -256,8 +262,8 @@ func personView(u *User) propsView {
 	return p
 }
 
-func groupView(g *Group) propsView {
-	return propsView{m: g.Properties, injectKey1: "$group_key", injectVal1: g.Key}
+func groupView(g *Group, slot int32) propsView {
+	return propsView{slot: slot, m: g.Properties, injectKey1: "$group_key", injectVal1: g.Key}
 }
 
 // property decides a person or group property filter against props.
@@ -671,24 +677,33 @@ type cohort struct {
 	loop *inconclusiveError // reported when the cohort includes itself
 }
 
-// maxNesting bounds how deeply cohorts may include cohorts and flags may
-// depend on flags while one flag is evaluated.
+// maxNesting bounds how deeply cohorts may include cohorts (and groups nest
+// within one cohort), and how long a dependency chain may be. See graph.go.
 const maxNesting = 64
 
-// cohortFilter decides a flag condition's (or a cohort's) cohort filter.
+// cohortFilter decides a flag condition's (or a cohort's) cohort filter. A
+// cohort's verdict for a property set is remembered for the rest of the
+// evaluation: it cannot change, and a document may use one cohort from many
+// places (or include it twice at every level, which would otherwise cost
+// time exponential in the nesting).
 func (ev *evaluator) cohortFilter(f *filter, props *propsView) verdict {
-	if f.cohort < 0 {
+	switch {
+	case f.cohort < 0:
 		return verdict{out: outServer, cause: f.bad}
+	case f.fatal != nil:
+		return verdict{out: outFatal, cause: f.fatal}
 	}
-	c := &ev.s.cohorts[f.cohort]
-	// posthog-node recurses into a cohort that includes itself until the
-	// stack overflows, which aborts the flag; re-entering a cohort already
-	// being decided is exactly that case, since the answer cannot change.
-	if !ev.cohorts.push(f.cohort) {
-		return verdict{out: outFatal, cause: c.loop}
+	key := cohortKey{cohort: f.cohort, slot: props.slot}
+	var v verdict
+	if s, ok := ev.cohortMemo.get(key); ok {
+		v = ev.load(s).fail
+		if ev.tr != nil {
+			ev.tr.cachedCohort()
+		}
+	} else {
+		v = ev.group(&ev.s.cohorts[f.cohort].root, props)
+		ev.cohortMemo.put(key, ev.store(answer{fail: v}))
 	}
-	v := ev.group(&c.root, props)
-	ev.cohorts.pop()
 	if f.notIn {
 		v = v.not()
 	}

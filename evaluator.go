@@ -15,18 +15,48 @@ import (
 //  4. Conditions run top to bottom; the first that matches serves its
 //     variant override, a hashed variant, or true.
 //
-// The evaluator lives on the caller's stack for one call. It holds the
-// answers of dependencies already evaluated, so a flag reached twice through
-// dependency chains is evaluated once, and the flags and cohorts in progress,
-// so that a cycle is detected instead of recursing forever.
+// The evaluator lives on the caller's stack for one call. It remembers every
+// flag and cohort it decides, so each is decided once per evaluation however
+// often dependencies and cohorts reach it. The load-time analysis in
+// graph.go guarantees there is no cycle to guard against at run time.
 
-// value is a decided flag value with what it came from.
+// value is a decided flag value with what it came from. It is 8 bytes: the
+// variant is an index into the flag's variants, and its key and payload are
+// read from the flag when a Result is built.
 type value struct {
-	on      bool
-	variant string // "" for a plain true or false
-	payload []byte
-	reason  Reason
-	cond    int
+	on     bool
+	reason Reason
+	vidx   int16 // the variant served: an index, noVariant or holdoutVariant
+	cond   int32 // the condition that matched, or -1
+}
+
+const (
+	noVariant      = -1
+	holdoutVariant = -2
+)
+
+// variantKey is the variant v serves for f, or "".
+func (f *flag) variantKey(v value) string {
+	switch {
+	case v.vidx >= 0:
+		return f.variants[v.vidx].key
+	case v.vidx == holdoutVariant:
+		return f.holdout.variant
+	}
+	return ""
+}
+
+// payloadOf is the payload attached to the value v of f.
+func (f *flag) payloadOf(v value) []byte {
+	switch {
+	case !v.on:
+		return nil
+	case v.vidx >= 0:
+		return f.variants[v.vidx].payload
+	case v.vidx == holdoutVariant:
+		return f.holdout.payload
+	}
+	return f.truePayload
 }
 
 // answer is a decided value, or the verdict that kept the flag undecided.
@@ -50,17 +80,22 @@ var unknownCause = inconclusive("the flag could not be evaluated locally")
 
 // evaluator evaluates flags of one snapshot for one user.
 type evaluator struct {
-	s     *Snapshot
-	user  *User
-	clock func() time.Time
-	now   int64
-	nowOK bool
-	memo  memo
-	flags nesting // flags being evaluated, outermost first
-	// cohorts being decided, outermost first
-	cohorts nesting
+	s          *Snapshot
+	user       *User
+	clock      func() time.Time
+	now        int64
+	nowOK      bool
+	memo       memo
+	cohortMemo cohortMemo
+	// ext holds what does not fit inline, allocated on first use.
+	ext *evalExt
 	// tr records the evaluation for Explain; nil otherwise.
 	tr *tracer
+	// The last rollout hash: of flag hashFlag for bucketing id hashID.
+	hash     float64
+	hashFlag int32
+	hashID   string
+	hashOK   bool
 }
 
 func newEvaluator(s *Snapshot, u *User, clock func() time.Time) evaluator {
@@ -81,26 +116,24 @@ func (ev *evaluator) result(f *flag, withPayload bool) Result {
 	if f.filtered != 0 {
 		return Result{Key: f.key, Reason: f.filtered, Condition: -1}
 	}
-	ev.flags.push(f.index)
-	a := ev.traced(f)
-	ev.flags.pop()
+	a, ok := ev.answerOf(f.index)
+	if !ok || ev.tr != nil {
+		a = ev.traced(f)
+		ev.remember(f.index, a)
+	}
 	if a.failed() {
 		return Result{Key: f.key, Reason: ReasonInconclusive, Condition: -1, Err: a.fail.cause}
 	}
-	if ev.memo.dense != nil {
-		// Evaluating every flag: flags that depend on this one reuse it.
-		ev.memo.put(f.index, a.value)
-	}
-	r := Result{Key: f.key, Enabled: a.on, Variant: a.variant, Reason: a.reason, Condition: a.cond}
+	r := Result{Key: f.key, Enabled: a.on, Variant: f.variantKey(a.value), Reason: a.reason, Condition: int(a.cond)}
 	if withPayload {
-		r.Payload = a.payload
+		r.Payload = f.payloadOf(a.value)
 	}
 	return r
 }
 
 var (
-	disabledValue = value{reason: ReasonDisabled, cond: -1}
-	noGroupValue  = value{reason: ReasonNoGroup, cond: -1}
+	disabledValue = value{reason: ReasonDisabled, vidx: noVariant, cond: -1}
+	noGroupValue  = value{reason: ReasonNoGroup, vidx: noVariant, cond: -1}
 	continuity    = inconclusive("the flag has experience continuity enabled, which needs the server")
 )
 
@@ -111,7 +144,7 @@ func (ev *evaluator) traced(f *flag) answer {
 	}
 	ev.tr.beginFlag(f)
 	a := ev.flagValue(f)
-	ev.tr.endFlag(a)
+	ev.tr.endFlag(f, a)
 	return a
 }
 
@@ -134,7 +167,7 @@ func (ev *evaluator) flagValue(f *flag) answer {
 		if !ok {
 			return decided(noGroupValue)
 		}
-		props := groupView(&g)
+		props := groupView(&g, f.group.slot)
 		if ev.tr != nil {
 			ev.tr.note("group flag: the user's %q is %q", f.group.name, g.Key)
 			ev.tr.bucketing(g.Key)
@@ -192,7 +225,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 			ev.tr.holdout(h, id, held)
 		}
 		if held {
-			return decided(value{on: true, variant: h.variant, payload: h.payload, reason: ReasonHoldout, cond: -1})
+			return decided(value{on: true, vidx: holdoutVariant, reason: ReasonHoldout, cond: -1})
 		}
 	}
 	var pending verdict // the first undecided condition, with the regex marks of all
@@ -219,7 +252,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 				}
 				continue // a condition on a group the user lacks cannot match
 			}
-			gprops = groupView(&g)
+			gprops = groupView(&g, c.groupSlot)
 			cprops, cid = &gprops, g.Key
 		}
 		res, v := ev.condition(f, c, cprops, cid)
@@ -234,7 +267,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 			}
 			// An earlier condition with an undecided regex could have served
 			// something else, so the later match cannot stand.
-			if deferred.conflict(val) {
+			if deferred.conflict(f, val) {
 				return failure(pending)
 			}
 			return decided(val)
@@ -244,7 +277,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 				if pending.out != outFalse {
 					return failure(pending)
 				}
-				return decided(value{reason: ReasonOutOfRollout, cond: -1})
+				return decided(value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1})
 			}
 		case condUndecided:
 			if v.out != outInconclusive {
@@ -256,7 +289,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 				pending.regex = pending.regex || v.regex
 			}
 			if v.regex {
-				deferred.add(f.wouldServe(c, i, cid))
+				deferred.add(f, f.wouldServe(c, i, cid))
 			}
 		}
 	}
@@ -264,9 +297,9 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 		return failure(pending)
 	}
 	if outOfRollout {
-		return decided(value{reason: ReasonOutOfRollout, cond: -1})
+		return decided(value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1})
 	}
-	return decided(value{reason: ReasonNoConditionMatch, cond: -1})
+	return decided(value{reason: ReasonNoConditionMatch, vidx: noVariant, cond: -1})
 }
 
 // condition is posthog-node's isConditionMatch. Every filter is tried even
@@ -312,7 +345,7 @@ func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id strin
 		}
 	}
 	if c.hasRollout {
-		out := outOfRollout(c.threshold, f.hashKey, id)
+		out := ev.outOfRollout(c.threshold, f, id)
 		if ev.tr != nil {
 			ev.tr.rollout(c, f.hashKey, id, !out)
 		}
@@ -323,6 +356,50 @@ func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id strin
 	return condMatch, verdict{}
 }
 
+// plainValue decides a plain flag (see flag.plain) for the bucketing id: it
+// is conditions without filters, groups or holdouts, and without the
+// evaluator that those need.
+func (f *flag) plainValue(id string) value {
+	if !f.active || f.deleted {
+		return disabledValue
+	}
+	var h float64
+	hashed, out := false, false
+	for i := range f.conditions {
+		c := &f.conditions[i]
+		if c.hasRollout && c.threshold < 1 {
+			if !hashed {
+				h, hashed = bucket(f.hashKey, id, saltRollout), true
+			}
+			if h > c.threshold {
+				if f.earlyExit {
+					return value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1}
+				}
+				out = true
+				continue
+			}
+		}
+		return f.serve(c, i, id)
+	}
+	if out {
+		return value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1}
+	}
+	return value{reason: ReasonNoConditionMatch, vidx: noVariant, cond: -1}
+}
+
+// outOfRollout is the rollout check. Every condition of a flag hashes the
+// same string (its key and the bucketing id), so the hash is computed at
+// most once per flag and id; a threshold of 1 or more needs none.
+func (ev *evaluator) outOfRollout(t float64, f *flag, id string) bool {
+	if t >= 1 {
+		return false
+	}
+	if ev.hashFlag != f.index || ev.hashID != id || !ev.hashOK {
+		ev.hash, ev.hashFlag, ev.hashID, ev.hashOK = bucket(f.hashKey, id, saltRollout), f.index, id, true
+	}
+	return ev.hash > t
+}
+
 // serve is the value a matched condition serves: its variant override if it
 // names a real variant, else the hashed variant, else true.
 func (f *flag) serve(c *condition, i int, id string) value {
@@ -331,16 +408,16 @@ func (f *flag) serve(c *condition, i int, id string) value {
 		v = pickVariant(f.variants, f.hashKey, id)
 	}
 	if v < 0 || f.variants[v].key == "" {
-		return value{on: true, payload: f.truePayload, reason: ReasonMatched, cond: i}
+		v = noVariant
 	}
-	return value{on: true, variant: f.variants[v].key, payload: f.variants[v].payload, reason: ReasonMatched, cond: i}
+	return value{on: true, vidx: int16(v), reason: ReasonMatched, cond: int32(i)}
 }
 
 // wouldServe is what an undecided condition would serve if it matched:
 // posthog-node records it for a condition whose regex it cannot decide.
 func (f *flag) wouldServe(c *condition, i int, id string) value {
 	if f.earlyExit && c.hasRollout && bucket(f.hashKey, id, saltRollout) > c.threshold {
-		return value{}
+		return value{vidx: noVariant}
 	}
 	return f.serve(c, i, id)
 }
@@ -353,73 +430,213 @@ type deferredValues struct {
 	mixed bool // two remembered values differ
 }
 
-func (d *deferredValues) add(v value) {
+func (d *deferredValues) add(f *flag, v value) {
 	if d.n == 0 {
 		d.first = v
-	} else if !sameValue(d.first, v) {
+	} else if !f.sameValue(d.first, v) {
 		d.mixed = true
 	}
 	d.n++
 }
 
-func (d *deferredValues) conflict(v value) bool {
-	return d.n > 0 && (d.mixed || !sameValue(d.first, v))
+func (d *deferredValues) conflict(f *flag, v value) bool {
+	return d.n > 0 && (d.mixed || !f.sameValue(d.first, v))
 }
 
-func sameValue(a, b value) bool { return a.on == b.on && a.variant == b.variant }
+func (f *flag) sameValue(a, b value) bool {
+	return a.on == b.on && f.variantKey(a) == f.variantKey(b)
+}
 
 // dependency decides a flag filter: every flag of its dependency_chain is
-// evaluated in order (an undecided one makes the filter undecided), then the
-// dependency's value is compared with the filter's.
+// decided in order (an undecided one makes the filter undecided, as in
+// posthog-node), then the dependency's value is compared with the filter's.
 func (ev *evaluator) dependency(f *filter) verdict {
 	d := f.dep
 	if d.broken != nil {
 		return undecided(d.broken)
 	}
 	for _, idx := range d.chain {
-		if v, ok := ev.memo.get(idx); ok {
+		a, ok := ev.answerOf(idx)
+		if ok {
 			if ev.tr != nil {
-				ev.tr.cached(&ev.s.flags[idx], v.on, v.variant)
+				ev.tr.cached(&ev.s.flags[idx], a.on, ev.s.flags[idx].variantKey(a.value))
+			}
+		} else {
+			ev.prepare(idx)
+			a, _ = ev.answerOf(idx)
+		}
+		if a.failed() {
+			out := outInconclusive
+			if a.fail.out == outServer {
+				out = outServer
+			}
+			return verdict{out: out, regex: a.fail.regex,
+				cause: inconclusive("the dependency on %q: flag %q is undecided: %s", f.key, ev.s.flags[idx].key, a.fail.cause.cause)}
+		}
+	}
+	target, _ := ev.memo.get(d.target)
+	return boolVerdict(d.satisfied(&ev.s.flags[d.target], target.value))
+}
+
+// prepare decides flag root and, first, every flag it can depend on that is
+// not decided yet, in post-order, so that each flag is decided when all its
+// dependencies already are. It walks the load-time dependency graph with an
+// explicit stack: a chain of dependencies however long (or a dependency_chain
+// that lies about its order) costs no recursion.
+func (ev *evaluator) prepare(root int32) {
+	g, nf := ev.s.graph, int32(len(ev.s.flags))
+	// The common case: a chain from PostHog's server lists dependencies
+	// deepest first, so the flag's own dependencies are already decided and
+	// it uses no cohort; decide it without the walk.
+	if len(g.flagCohorts[root]) == 0 {
+		ready := true
+		for _, d := range g.flagFlags[root] {
+			if _, done := ev.memo.get(d); !done {
+				ready = false
+				break
+			}
+		}
+		if ready {
+			ev.decideDependency(root)
+			return
+		}
+	}
+	x := ev.extension()
+	base := len(x.stack)
+	x.stack = append(x.stack, prepFrame{node: root})
+	for len(x.stack) > base {
+		top := &x.stack[len(x.stack)-1]
+		var flags, cohorts []int32
+		if top.node < nf {
+			flags, cohorts = g.flagFlags[top.node], g.flagCohorts[top.node]
+		} else {
+			flags, cohorts = g.cohortFlags[top.node-nf], g.cohortCohorts[top.node-nf]
+		}
+		if i := int(top.next); i < len(flags)+len(cohorts) {
+			top.next++
+			if i < len(flags) {
+				if _, done := ev.memo.get(flags[i]); !done {
+					x.stack = append(x.stack, prepFrame{node: flags[i]})
+				}
+			} else if c := cohorts[i-len(flags)]; !x.seen[c] {
+				if x.seen == nil {
+					x.seen = map[int32]bool{}
+				}
+				x.seen[c] = true
+				x.stack = append(x.stack, prepFrame{node: nf + c})
 			}
 			continue
 		}
-		dep := &ev.s.flags[idx]
-		var val value // flags filtered out, inactive or deleted are false
-		if dep.filtered == 0 && dep.active && !dep.deleted {
-			if !ev.flags.push(idx) {
-				return undecided(d.cycle)
-			}
-			a := ev.traced(dep)
-			ev.flags.pop()
-			if a.failed() {
-				out := outInconclusive
-				if a.fail.out == outServer {
-					out = outServer
-				}
-				return verdict{out: out, regex: a.fail.regex,
-					cause: inconclusive("dependency %q of %q is undecided: %s", dep.key, f.key, a.fail.cause.cause)}
-			}
-			val = a.value
+		n := top.node
+		x.stack = x.stack[:len(x.stack)-1]
+		if n >= nf {
+			continue
 		}
-		ev.memo.put(idx, val)
+		if _, done := ev.memo.get(n); !done { // it may have been reached twice
+			ev.decideDependency(n)
+		}
 	}
-	val, _ := ev.memo.get(d.target)
-	return boolVerdict(d.satisfied(val))
 }
 
-// memo holds decided flag values for the evaluation's duration. A single
-// evaluation rarely touches more than a few dependencies, so they live
-// inline; a bulk evaluation uses a dense table.
+// decideDependency decides flag n as a dependency and remembers it.
+func (ev *evaluator) decideDependency(n int32) {
+	dep := &ev.s.flags[n]
+	a := decided(disabledValue) // filtered out, inactive or deleted: false
+	if dep.filtered == 0 && dep.active && !dep.deleted {
+		a = ev.traced(dep)
+	}
+	ev.remember(n, a)
+}
+
+// prepFrame is a node of prepare's walk: a flag (node < number of flags) or
+// a cohort, and the next of its successors to visit.
+type prepFrame struct {
+	node int32
+	next int32
+}
+
+// evalExt is an evaluation's storage beyond the inline arrays, allocated
+// the first time something overflows them. Keeping it behind one pointer
+// that only ever receives a fresh allocation keeps the evaluator itself on
+// the caller's stack.
+type evalExt struct {
+	causes []*inconclusiveError // of undecided memo entries
+	stack  []prepFrame
+	seen   map[int32]bool // cohorts prepare has walked
+}
+
+func (ev *evaluator) extension() *evalExt {
+	if ev.ext == nil {
+		ev.ext = &evalExt{}
+	}
+	return ev.ext
+}
+
+// memo holds the answers of the flags decided so far in this evaluation,
+// undecided ones included. A single evaluation rarely decides more than a
+// few, so they live inline; a bulk evaluation uses a dense table.
+//
+// Entries hold no pointers: an undecided answer's cause lives in
+// evalExt.causes and the entry keeps its index. Escape analysis does not
+// tell the evaluator's fields apart, so a pointer read out of the evaluator
+// and stored back into it would move the whole evaluator, and the caller's
+// User, to the heap.
 type memo struct {
 	n      int
 	keys   [4]int32
-	vals   [4]value
-	more   map[int32]value
-	dense  []value
+	vals   [4]stored
+	spill  *map[int32]stored
+	dense  []stored
 	filled []bool
 }
 
-func (m *memo) get(i int32) (value, bool) {
+// stored is an answer (or a verdict) kept in a memo.
+type stored struct {
+	value
+	out   outcome
+	regex bool
+	cause int32 // index into evalExt.causes, or -1
+}
+
+// store turns an answer into a memo entry.
+func (ev *evaluator) store(a answer) stored {
+	return stored{value: a.value, out: a.fail.out, regex: a.fail.regex, cause: ev.keepCause(a.fail.cause)}
+}
+
+// load turns a memo entry back into an answer.
+func (ev *evaluator) load(s stored) answer {
+	return answer{value: s.value, fail: verdict{out: s.out, regex: s.regex, cause: ev.cause(s.cause)}}
+}
+
+func (ev *evaluator) keepCause(c *inconclusiveError) int32 {
+	if c == nil {
+		return -1
+	}
+	x := ev.extension()
+	x.causes = append(x.causes, c)
+	return int32(len(x.causes) - 1)
+}
+
+func (ev *evaluator) cause(i int32) *inconclusiveError {
+	if i < 0 {
+		return nil
+	}
+	return ev.ext.causes[i]
+}
+
+// answerOf returns the remembered answer of flag i.
+func (ev *evaluator) answerOf(i int32) (answer, bool) {
+	s, ok := ev.memo.get(i)
+	if !ok {
+		return answer{}, false
+	}
+	return ev.load(s), true
+}
+
+// remember keeps the answer of flag i.
+func (ev *evaluator) remember(i int32, a answer) { ev.memo.put(i, ev.store(a)) }
+
+func (m *memo) get(i int32) (stored, bool) {
 	if m.dense != nil {
 		return m.dense[i], m.filled[i]
 	}
@@ -428,48 +645,63 @@ func (m *memo) get(i int32) (value, bool) {
 			return m.vals[j], true
 		}
 	}
-	v, ok := m.more[i]
-	return v, ok
+	if m.spill != nil {
+		s, ok := (*m.spill)[i]
+		return s, ok
+	}
+	return stored{}, false
 }
 
-func (m *memo) put(i int32, v value) {
+func (m *memo) put(i int32, s stored) {
 	switch {
 	case m.dense != nil:
-		m.dense[i], m.filled[i] = v, true
+		m.dense[i], m.filled[i] = s, true
 	case m.n < len(m.keys):
-		m.keys[m.n], m.vals[m.n] = i, v
+		m.keys[m.n], m.vals[m.n] = i, s
 		m.n++
 	default:
-		if m.more == nil {
-			m.more = make(map[int32]value)
+		if m.spill == nil {
+			mm := make(map[int32]stored)
+			m.spill = &mm
 		}
-		m.more[i] = v
+		(*m.spill)[i] = s
 	}
 }
 
-// nesting is the stack of flags or cohorts in progress, bounded by
-// maxNesting. It is a fixed array so that the evaluator never stores a
-// pointer through itself, which would move it (and the caller's User) to the
-// heap.
-type nesting struct {
+// cohortKey names a cohort decided for a property set.
+type cohortKey struct{ cohort, slot int32 }
+
+// cohortMemo remembers cohort verdicts, like memo (and, like it, without
+// pointers).
+type cohortMemo struct {
 	n     int
-	items [maxNesting]int32
+	keys  [4]cohortKey
+	vals  [4]stored
+	spill *map[cohortKey]stored
 }
 
-// push adds i, or reports false if i is already in progress (a cycle) or
-// the stack is full.
-func (s *nesting) push(i int32) bool {
-	if s.n >= maxNesting {
-		return false
-	}
-	for _, j := range s.items[:s.n] {
-		if j == i {
-			return false
+func (m *cohortMemo) get(k cohortKey) (stored, bool) {
+	for j := 0; j < m.n; j++ {
+		if m.keys[j] == k {
+			return m.vals[j], true
 		}
 	}
-	s.items[s.n] = i
-	s.n++
-	return true
+	if m.spill != nil {
+		s, ok := (*m.spill)[k]
+		return s, ok
+	}
+	return stored{}, false
 }
 
-func (s *nesting) pop() { s.n-- }
+func (m *cohortMemo) put(k cohortKey, s stored) {
+	if m.n < len(m.keys) {
+		m.keys[m.n], m.vals[m.n] = k, s
+		m.n++
+		return
+	}
+	if m.spill == nil {
+		mm := make(map[cohortKey]stored)
+		m.spill = &mm
+	}
+	(*m.spill)[k] = s
+}

@@ -103,6 +103,9 @@ type FilterTrace struct {
 	Cause   string
 	// Negated marks a cohort filter whose result is inverted (negation).
 	Negated bool
+	// Cached marks a cohort already decided earlier in this evaluation:
+	// its filters are traced there, not here.
+	Cached bool
 	// Children are the filters of a cohort, or of a nested group.
 	Children []FilterTrace
 	// Dependencies are the flags evaluated for a flag filter, in chain
@@ -130,20 +133,16 @@ type VariantTrace struct {
 // Explain evaluates one flag like Evaluate and returns the trace of every
 // step. It allocates freely; Evaluate does not pay for it.
 func (c *Client) Explain(ctx context.Context, key string, user User) Explanation {
-	if r, ok := c.override(key); ok {
-		return Explanation{Result: r, Override: true}
-	}
-	s := c.snap.Load()
-	if s == nil {
-		return Explanation{Result: c.evaluate(key, &user, true)}
-	}
-	i, ok := s.byKey[key]
-	if !ok || s.flags[i].filtered != 0 {
-		return Explanation{Result: c.evaluate(key, &user, true)}
+	s, f, set := c.find(key)
+	switch {
+	case f == nil:
+		return Explanation{Result: unevaluated(key, s, set), Override: set != nil}
+	case f.filtered != 0:
+		return Explanation{Result: Result{Key: key, Reason: f.filtered, Condition: -1}}
 	}
 	ev := newEvaluator(s, &user, c.cfg.now)
 	ev.tr = &tracer{}
-	r := ev.result(&s.flags[i], true)
+	r := ev.result(f, true)
 	return Explanation{Result: r, Flag: ev.tr.root}
 }
 
@@ -179,13 +178,13 @@ func (t *tracer) beginFlag(f *flag) {
 	t.bases = append(t.bases, len(t.filters))
 }
 
-func (t *tracer) endFlag(a answer) {
+func (t *tracer) endFlag(f *flag, a answer) {
 	ft := t.flag()
 	switch {
 	case a.failed():
 		ft.Cause = a.fail.cause.cause
-	case a.variant != "":
-		ft.Value = a.variant
+	case f.variantKey(a.value) != "":
+		ft.Value = f.variantKey(a.value)
 	default:
 		ft.Value = fmt.Sprint(a.on)
 	}
@@ -246,13 +245,13 @@ func (t *tracer) rollout(c *condition, hashKey, id string, in bool) {
 func (t *tracer) served(f *flag, c *condition, id string, v value) {
 	ct := t.condition()
 	if c.override >= 0 {
-		ct.Variant = &VariantTrace{Override: true, Key: v.variant}
+		ct.Variant = &VariantTrace{Override: true, Key: f.variantKey(v)}
 		return
 	}
 	if len(f.variants) == 0 {
 		return
 	}
-	vt := &VariantTrace{Bucket: bucket(f.hashKey, id, saltVariant), Key: v.variant}
+	vt := &VariantTrace{Bucket: bucket(f.hashKey, id, saltVariant), Key: f.variantKey(v)}
 	for _, x := range f.variants {
 		if vt.Bucket >= x.min && vt.Bucket < x.max {
 			vt.Min, vt.Max = x.min, x.max
@@ -324,6 +323,13 @@ func (t *tracer) endFilter(v verdict) {
 		}
 	}
 	t.filters = t.filters[:len(t.filters)-1]
+}
+
+// cachedCohort notes that the cohort being traced was decided before.
+func (t *tracer) cachedCohort() {
+	if n := len(t.filters); n > 0 {
+		t.filters[n-1].Cached = true
+	}
 }
 
 // cached notes a dependency that was already evaluated. The variant is
@@ -463,7 +469,11 @@ func writeFilter(b *strings.Builder, f *FilterTrace, in string) {
 	case "AND", "OR":
 		fmt.Fprintf(b, "%s%s group: %s\n", in, f.Type, outcome)
 	case "cohort":
-		fmt.Fprintf(b, "%scohort %s (%s): %s\n", in, f.Key, f.Operator, outcome)
+		cached := ""
+		if f.Cached {
+			cached = " (decided earlier)"
+		}
+		fmt.Fprintf(b, "%scohort %s (%s): %s%s\n", in, f.Key, f.Operator, outcome, cached)
 	case "flag":
 		fmt.Fprintf(b, "%sflag %q evaluates to %s: %s\n", in, f.Key, jsonText(f.Expected), outcome)
 	default:

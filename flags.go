@@ -558,16 +558,31 @@ func (c *Client) Close() error {
 
 // IsEnabled reports whether the flag is on for user: true for true or any
 // variant, false otherwise, including when the flag is inconclusive or
-// unknown. It does not allocate for flags without property filters on
-// composite values.
+// unknown. It does not allocate unless a property value is a composite
+// (array, object) that a filter has to convert. The context is not used:
+// evaluation never blocks; it is accepted so that the signature can carry
+// tracing later without a breaking change.
 func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
-	return c.evaluate(key, &user, false).Enabled
+	s, f, set := c.find(key)
+	if f == nil {
+		return unevaluated(key, s, set).Enabled
+	}
+	v, ok := c.decide(s, f, &user)
+	return ok && v.on
 }
 
 // Variant returns the variant served to user, or "" when the flag is not a
-// variant (true, false, inconclusive or unknown).
+// variant (true, false, inconclusive or unknown). It costs what IsEnabled
+// costs.
 func (c *Client) Variant(ctx context.Context, key string, user User) string {
-	return c.evaluate(key, &user, false).Variant
+	s, f, set := c.find(key)
+	if f == nil {
+		return unevaluated(key, s, set).Variant
+	}
+	if v, ok := c.decide(s, f, &user); ok {
+		return f.variantKey(v)
+	}
+	return ""
 }
 
 // Evaluate returns the full answer for one flag, with its payload, reason
@@ -587,7 +602,7 @@ func (c *Client) EvaluateAll(ctx context.Context, user User) map[string]Result {
 	} else {
 		out = make(map[string]Result, len(s.flags))
 		ev := newEvaluator(s, &user, c.cfg.now)
-		ev.memo.dense = make([]value, len(s.flags))
+		ev.memo.dense = make([]stored, len(s.flags))
 		ev.memo.filled = make([]bool, len(s.flags))
 		for i := range s.flags {
 			f := &s.flags[i]
@@ -599,24 +614,71 @@ func (c *Client) EvaluateAll(ctx context.Context, user User) map[string]Result {
 	}
 	if set := c.overrides.Load(); set != nil {
 		for k := range *set {
-			out[k], _ = c.override(k)
+			out[k] = set.result(k, s)
 		}
 	}
 	return out
 }
 
 func (c *Client) evaluate(key string, user *User, withPayload bool) Result {
-	if r, ok := c.override(key); ok {
+	s, f, set := c.find(key)
+	if f == nil {
+		return unevaluated(key, s, set)
+	}
+	if f.plain && f.filtered == 0 {
+		v := f.plainValue(user.DistinctID)
+		r := Result{Key: key, Enabled: v.on, Variant: f.variantKey(v), Reason: v.reason, Condition: int(v.cond)}
+		if withPayload {
+			r.Payload = f.payloadOf(v)
+		}
 		return r
 	}
-	s := c.snap.Load()
+	ev := newEvaluator(s, user, c.cfg.now)
+	return ev.result(f, withPayload)
+}
+
+// find resolves key to the flag to evaluate, with its snapshot. It returns
+// a nil flag when the answer needs no evaluation: an override (set is then
+// the override set that has it), no definitions yet, or no such flag;
+// unevaluated gives that answer from what find loaded, so one call sees one
+// override set and one snapshot.
+func (c *Client) find(key string) (s *Snapshot, f *flag, set *overrideSet) {
+	s = c.snap.Load()
+	if set = c.overrides.Load(); set != nil {
+		if _, ok := (*set)[key]; ok {
+			return s, nil, set
+		}
+	}
 	if s == nil {
+		return nil, nil, nil
+	}
+	if i, ok := s.byKey[key]; ok {
+		return s, &s.flags[i], nil
+	}
+	return s, nil, nil
+}
+
+// unevaluated is the answer for a key find resolved to no flag.
+func unevaluated(key string, s *Snapshot, set *overrideSet) Result {
+	switch {
+	case set != nil:
+		return set.result(key, s)
+	case s == nil:
 		return Result{Key: key, Reason: ReasonNotReady, Condition: -1, Err: ErrNotReady}
 	}
-	i, ok := s.byKey[key]
-	if !ok {
-		return Result{Key: key, Reason: ReasonNotFound, Condition: -1, Err: ErrNotFound}
+	return Result{Key: key, Reason: ReasonNotFound, Condition: -1, Err: ErrNotFound}
+}
+
+// decide evaluates f for user; ok is false when f is filtered out or
+// undecided.
+func (c *Client) decide(s *Snapshot, f *flag, user *User) (v value, ok bool) {
+	switch {
+	case f.filtered != 0:
+		return value{}, false
+	case f.plain:
+		return f.plainValue(user.DistinctID), true
 	}
 	ev := newEvaluator(s, user, c.cfg.now)
-	return ev.result(&s.flags[i], withPayload)
+	a := ev.traced(f)
+	return a.value, !a.failed()
 }

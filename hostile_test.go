@@ -123,7 +123,7 @@ func TestHostileDependencyChains(t *testing.T) {
 	}
 	// A chain that names a flag that is not a dependency still evaluates it,
 	// as posthog-node does; an undecided one makes the filter undecided.
-	wantInconclusive(t, evalOne(t, dep(`["undecided","on"]`), "f", u), `dependency "undecided"`)
+	wantInconclusive(t, evalOne(t, dep(`["undecided","on"]`), "f", u), `flag "undecided" is undecided`)
 	// The wrong order changes nothing.
 	if r := evalOne(t, dep(`["on","f2"]`), "f", u); r.Reason != ReasonInconclusive {
 		t.Errorf("a chain naming a missing flag: %+v", r)
@@ -137,12 +137,51 @@ func TestHostileCohorts(t *testing.T) {
 	doc := `{"flags":[{"key":"f","active":true,"filters":{"groups":[{"properties":[{"key":"id","type":"cohort","value":1}]},{"rollout_percentage":100}]}}],
 	  "cohorts":{"1":{"type":"OR","values":[{"key":"id","type":"cohort","value":1}]}}}`
 	// posthog-node recurses until its stack overflows, which abandons the
-	// whole flag, later conditions included.
+	// whole flag, later conditions included. Here the cycle is found at
+	// load time and the flag is inconclusive.
 	wantInconclusive(t, evalOne(t, doc, "f", u), "cohort 1 includes itself")
-	// But an earlier decided entry short-circuits before the recursion.
+	// posthog-node would answer when an earlier entry decides the group
+	// before the recursion; a cohort on a cycle is rejected whatever the
+	// data (PostHog's server never sends one), so the answer stays the same.
 	doc = strings.Replace(doc, `"values":[{"key":"id"`, `"values":[{"key":"plan","value":"pro"},{"key":"id"`, 1)
+	wantInconclusive(t, evalOne(t, doc, "f", u), "cohort 1 includes itself")
+	// A cycle through two cohorts, used from a second condition: the first
+	// condition still decides.
+	doc = `{"flags":[{"key":"f","active":true,"filters":{"groups":[{"rollout_percentage":100},{"properties":[{"key":"id","type":"cohort","value":1}]}]}}],
+	  "cohorts":{"1":{"type":"AND","values":[{"key":"id","type":"cohort","value":2}]},"2":{"type":"AND","values":[{"key":"id","type":"cohort","value":1}]}}}`
 	if r := evalOne(t, doc, "f", u); !r.Enabled || r.Condition != 0 {
-		t.Errorf("short-circuited self-reference: %+v", r)
+		t.Errorf("a cycle in a condition never reached: %+v", r)
+	}
+}
+
+// TestExponentialStructures uses a cohort, and a dependency, twice at every
+// level of a 40-level structure: deciding each once per evaluation keeps
+// this linear (posthog-node itself would take 2^40 steps).
+func TestExponentialStructures(t *testing.T) {
+	u := User{DistinctID: "u", Properties: map[string]any{"plan": "pro"}}
+	var cohorts, flagsJSON strings.Builder
+	for i := 0; i < 40; i++ {
+		if i > 0 {
+			cohorts.WriteByte(',')
+			flagsJSON.WriteByte(',')
+		}
+		if i < 39 {
+			fmt.Fprintf(&cohorts, `"%d":{"type":"AND","values":[{"key":"id","type":"cohort","value":%d},{"key":"id","type":"cohort","value":%d}]}`, i, i+1, i+1)
+			dep := fmt.Sprintf(`{"key":"d%d","type":"flag","operator":"flag_evaluates_to","value":true,"dependency_chain":["d%d"]}`, i+1, i+1)
+			fmt.Fprintf(&flagsJSON, `{"key":"d%d","active":true,"filters":{"groups":[{"properties":[%s,%s]}]}}`, i, dep, dep)
+		} else {
+			fmt.Fprintf(&cohorts, `"%d":{"type":"AND","values":[{"key":"missing","value":"x"}]}`, i)
+			fmt.Fprintf(&flagsJSON, `{"key":"d%d","active":true,"filters":{"groups":[{"properties":[{"key":"missing","value":"x"}]}]}}`, i)
+		}
+	}
+	doc := `{"flags":[{"key":"c","active":true,"filters":{"groups":[{"properties":[{"key":"id","type":"cohort","value":0}]}]}},` +
+		flagsJSON.String() + `],"cohorts":{` + cohorts.String() + `}}`
+	c := newTestClient(t, doc)
+	ctx := context.Background()
+	wantInconclusive(t, c.Evaluate(ctx, "c", u), `property "missing"`)
+	wantInconclusive(t, c.Evaluate(ctx, "d0", u), `flag "d1" is undecided`)
+	if all := c.EvaluateAll(ctx, u); len(all) != 41 {
+		t.Errorf("EvaluateAll: %d results", len(all))
 	}
 }
 

@@ -118,7 +118,7 @@ func TestLimitCohortNesting(t *testing.T) {
 		  "cohorts":{` + b.String() + `}}`
 	}
 	for _, n := range []int{MaxNesting, MaxNesting + 1} {
-		checkFlag(t, chain(n), "deep", u, n > MaxNesting, "deeper than 64")
+		checkFlag(t, chain(n), "deep", u, n > MaxNesting, "MaxNesting")
 	}
 	// Groups nested within one cohort.
 	nested := func(n int) string {

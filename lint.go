@@ -65,7 +65,7 @@ func (p Problem) String() string {
 }
 
 // Validate lints a definitions document and returns its problems, errors
-// first in document order and then warnings. It reports a document that
+// first and then warnings, each in document order. It reports a document that
 // does not parse, unknown operators, regexes that do not compile or lie
 // outside the portable subset, invalid versions and dates in filter
 // values, malformed flags, variant percentages that do not sum to 100,
@@ -97,7 +97,6 @@ func Validate(doc []byte) []Problem {
 	for i := range s.flags {
 		l.flag(&s.flags[i])
 	}
-	l.cycles()
 	slices.SortStableFunc(l.out, func(a, b Problem) int { return int(b.Severity) - int(a.Severity) })
 	return l.out
 }
@@ -178,8 +177,11 @@ func (l *linter) flag(f *flag) {
 func (l *linter) filter(f *filter, flag, path string) {
 	switch f.typ {
 	case filterCohort:
-		if f.cohort < 0 {
+		switch {
+		case f.cohort < 0:
 			l.add(Error, flag, path, "cohort %s is not in the document's cohorts (a static cohort): only the server can evaluate it", jsString(f.value))
+		case f.fatal != nil:
+			l.add(Error, flag, path, "%s", f.fatal.cause)
 		}
 		return
 	case filterFlag:
@@ -208,76 +210,5 @@ func (l *linter) group(g *propertyGroup, flag, path string) {
 	}
 	for i := range g.leaves {
 		l.filter(&g.leaves[i], flag, fmt.Sprintf("%s.values[%d]", path, i))
-	}
-}
-
-// cycles reports flags that depend on themselves through their dependency
-// chains, which the server never sends but a hand-written or lying chain
-// can: the strongly connected components of the dependency graph (Tarjan).
-func (l *linter) cycles() {
-	s := l.s
-	deps := make([][]int32, len(s.flags))
-	for i := range s.flags {
-		for j := range s.flags[i].conditions {
-			for _, f := range s.flags[i].conditions[j].filters {
-				if f.dep != nil {
-					deps[i] = append(deps[i], f.dep.chain...)
-				}
-			}
-		}
-	}
-	index := make([]int32, len(s.flags)) // 0: unvisited; else visit order + 1
-	low := make([]int32, len(s.flags))
-	onStack := make([]bool, len(s.flags))
-	var stack []int32
-	next := int32(0)
-	var connect func(v int32)
-	connect = func(v int32) {
-		next++
-		index[v], low[v] = next, next
-		stack = append(stack, v)
-		onStack[v] = true
-		selfLoop := false
-		for _, w := range deps[v] {
-			switch {
-			case w == v:
-				selfLoop = true
-			case index[w] == 0:
-				connect(w)
-				low[v] = min(low[v], low[w])
-			case onStack[w]:
-				low[v] = min(low[v], index[w])
-			}
-		}
-		if low[v] != index[v] {
-			return
-		}
-		var scc []int32
-		for {
-			w := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			onStack[w] = false
-			scc = append(scc, w)
-			if w == v {
-				break
-			}
-		}
-		if len(scc) == 1 && !selfLoop {
-			return
-		}
-		keys := make([]string, len(scc))
-		for i, w := range scc {
-			keys[i] = s.flags[w].key
-		}
-		slices.Sort(keys)
-		for _, w := range scc {
-			f := &s.flags[w]
-			l.add(Error, f.key, fmt.Sprintf("flags[%d]", f.docIndex), "dependency cycle through %s", strings.Join(keys, ", "))
-		}
-	}
-	for i := range s.flags {
-		if index[i] == 0 {
-			connect(int32(i))
-		}
 	}
 }

@@ -102,30 +102,20 @@ func (c *Client) ClearOverrides() {
 	c.overrides.Store(nil)
 }
 
-// override returns the result of an overridden key.
-func (c *Client) override(key string) (Result, bool) {
-	set := c.overrides.Load()
-	if set == nil {
-		return Result{}, false
-	}
-	o, ok := (*set)[key]
-	if !ok {
-		return Result{}, false
-	}
+// result is the answer of the overridden key, with the payload the
+// definitions s attach to its value unless the override has one.
+func (set *overrideSet) result(key string, s *Snapshot) Result {
+	o := (*set)[key]
 	r := Result{Key: key, Enabled: o.on, Variant: o.variant, Reason: ReasonOverride, Condition: -1, Payload: o.payload}
-	if !o.hasPayload && o.on {
-		r.Payload = c.definedPayload(key, o.variant)
+	if !o.hasPayload && o.on && s != nil {
+		r.Payload = s.payload(key, o.variant)
 	}
-	return r, true
+	return r
 }
 
-// definedPayload is the payload the definitions attach to a value of the
-// flag key: its variant's, or the "true" payload.
-func (c *Client) definedPayload(key, variant string) json.RawMessage {
-	s := c.snap.Load()
-	if s == nil {
-		return nil
-	}
+// payload is the payload the definitions attach to a value of the flag
+// key: its variant's, or the "true" payload.
+func (s *Snapshot) payload(key, variant string) json.RawMessage {
 	i, ok := s.byKey[key]
 	if !ok {
 		return nil

@@ -18,9 +18,9 @@ const (
 	saltVariant = "variant"
 )
 
-// hashInputStack is how much of the hashed string fits on the stack. Longer
-// inputs (very long keys or ids) cost one allocation.
-const hashInputStack = 192
+// hashInputStack is how much of the hashed string fits on the stack: a long
+// flag key, a UUID and the salt. Longer inputs cost one allocation.
+const hashInputStack = 112
 
 // bucket returns PostHog's hash of prefix+id+salt as a float64 in [0, 1].
 // For flags the prefix is "<flag key>."; holdouts use "holdout-".
@@ -34,7 +34,10 @@ func bucket(prefix, id, salt string) float64 {
 	b = append(b, id...)
 	b = append(b, salt...)
 	sum := sha1.Sum(b)
-	return float64(binary.BigEndian.Uint64(sum[:8])>>4) / longScale
+	// The 60-bit value converts exactly through int64 (one instruction,
+	// unlike uint64), and dividing by longScale, which is 2^60 as a
+	// float64, is exactly multiplying by 2^-60.
+	return float64(int64(binary.BigEndian.Uint64(sum[:8])>>4)) * (1.0 / longScale)
 }
 
 // variant is one arm of a multivariate flag, holding the upper end of its

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
@@ -19,6 +20,7 @@ type Snapshot struct {
 	flags    []flag
 	byKey    map[string]int32
 	cohorts  []cohort
+	graph    *depGraph
 	pmv2     bool
 	warnings []string
 }
@@ -53,6 +55,10 @@ type flag struct {
 	conditions  []condition
 	variants    []variant
 	truePayload []byte
+	// plain: every condition is a bare rollout (no filters, no group) and
+	// the flag has no holdout, group, device bucketing, continuity or
+	// defect, so it is decided by plainValue without an evaluator.
+	plain bool
 }
 
 // groupRef is a flag's or condition's aggregation group type.
@@ -60,6 +66,7 @@ type groupRef struct {
 	set     bool    // aggregation_group_type_index is a number
 	index   float64 // that number
 	name    string  // its group type name; "" if the mapping lacks it
+	slot    int32   // the property view of that group (see propsView.slot)
 	unknown *inconclusiveError
 }
 
@@ -83,6 +90,7 @@ type condition struct {
 	// condition can then never match).
 	mixed     bool
 	groupName string
+	groupSlot int32
 }
 
 // dependency is a compiled flag filter (type "flag").
@@ -92,7 +100,6 @@ type dependency struct {
 	expect  expectKind
 	variant string
 	broken  *inconclusiveError
-	cycle   *inconclusiveError
 }
 
 type expectKind uint8
@@ -104,14 +111,17 @@ const (
 	expectVariant
 )
 
-func (d *dependency) satisfied(v value) bool {
+// satisfied reports whether the value v of the dependency dep is what the
+// filter expects.
+func (d *dependency) satisfied(dep *flag, v value) bool {
 	switch d.expect {
 	case expectTrue:
 		return v.on
 	case expectFalse:
 		return !v.on
 	case expectVariant:
-		return v.variant != "" && v.variant == d.variant
+		key := dep.variantKey(v)
+		return key != "" && key == d.variant
 	}
 	return false
 }
@@ -130,6 +140,7 @@ type compiler struct {
 	mapping  map[string]string
 	cohortID map[string]int32
 	raw      []map[string]any // the flags as decoded, by index
+	slots    map[string]int32 // group type name -> property view slot
 }
 
 // compile parses and compiles a definitions document.
@@ -143,8 +154,8 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	if err := dec.Decode(&top); err != nil {
 		return nil, fmt.Errorf("flags: definitions are not valid JSON: %w", err)
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, errors.New("flags: definitions hold more than one JSON value")
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("flags: definitions are not valid JSON: more follows the document")
 	}
 	// Numbers become float64 once, for the whole tree, as JSON.parse makes
 	// them JavaScript numbers (overflow is ±Inf).
@@ -200,6 +211,7 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	for i := range c.s.flags {
 		c.compileFlag(&c.s.flags[i], c.raw[i])
 	}
+	c.analyze()
 	return c.s, nil
 }
 
@@ -241,7 +253,7 @@ func (c *compiler) readCohorts(v any) {
 	c.s.cohorts = make([]cohort, len(ids))
 	for i, id := range ids {
 		c.cohortID[id] = int32(i)
-		c.s.cohorts[i] = cohort{id: id, loop: inconclusive("cohort %s includes itself, or cohorts nest deeper than %d", id, maxNesting)}
+		c.s.cohorts[i] = cohort{id: id, loop: inconclusive("cohort %s includes itself, directly or through other cohorts", id)}
 	}
 	for i, id := range ids {
 		c.s.cohorts[i].root = c.compileGroup(m[id], "cohort "+id, 0)
@@ -402,6 +414,12 @@ func (c *compiler) compileFlag(f *flag, m map[string]any) {
 		}
 		f.conditions = append(f.conditions, c.compileCondition(f, filters, cm, i, breakf))
 	}
+	f.plain = f.broken == nil && !f.continuity && !f.group.set && !f.device && f.holdout == nil
+	for i := range f.conditions {
+		if len(f.conditions[i].filters) > 0 || f.conditions[i].mixed {
+			f.plain = false
+		}
+	}
 }
 
 // flagBool reads a boolean field; absent and null are false.
@@ -458,8 +476,26 @@ func (c *compiler) filterReason(f *flag, m map[string]any) Reason {
 
 func (c *compiler) groupRef(index float64) groupRef {
 	id := ecma.FormatNumber(index)
-	return groupRef{set: true, index: index, name: c.mapping[id],
+	name := c.mapping[id]
+	return groupRef{set: true, index: index, name: name, slot: c.groupSlot(name),
 		unknown: inconclusive("group type index %s is not in group_type_mapping", id)}
+}
+
+// groupSlot numbers a group type name, from 1 (0 is the person), so that
+// cohort verdicts can be remembered per property set.
+func (c *compiler) groupSlot(name string) int32 {
+	if name == "" {
+		return 0
+	}
+	if c.slots == nil {
+		c.slots = map[string]int32{}
+	}
+	if n, ok := c.slots[name]; ok {
+		return n
+	}
+	n := int32(len(c.slots) + 1)
+	c.slots[name] = n
+	return n
 }
 
 // compileVariants precomputes each variant's bucket range with the same
@@ -578,6 +614,7 @@ func (c *compiler) compileCondition(f *flag, filters, m map[string]any, i int, b
 			if !f.group.set || g != f.group.index {
 				cond.mixed = true
 				cond.groupName = c.mapping[ecma.FormatNumber(g)]
+				cond.groupSlot = c.groupSlot(cond.groupName)
 			}
 		default:
 			breakf("groups[%d].aggregation_group_type_index is %s", i, jsonType(g))
@@ -780,7 +817,6 @@ func (c *compiler) compileDependency(key string, m map[string]any, val any) *dep
 	case string:
 		d.expect, d.variant = expectVariant, x
 	}
-	d.cycle = inconclusive("the dependency chain through %q loops or nests deeper than %d flags", key, maxNesting)
 	raw, present := m["dependency_chain"]
 	if !present {
 		d.broken = inconclusive("the dependency on %q has no dependency_chain", key)

@@ -188,7 +188,8 @@ func TestDocumentErrors(t *testing.T) {
 		`[]`:                        "must be a JSON object",
 		`{}`:                        `no "flags" field`,
 		`{"flags": {}}`:             `"flags" must be an array`,
-		`{"flags": []} {}`:          "more than one JSON value",
+		`{"flags": []} {}`:          "more follows the document",
+		`{"flags": []} A`:           "more follows the document",
 		`{"flags": [] `:             "not valid JSON",
 		strings.Repeat("[", 100000): "not valid JSON",
 	} {
@@ -221,7 +222,7 @@ func TestBrokenFlagIsolated(t *testing.T) {
 	for key, cause := range map[string]string{
 		"unknown-op": `unknown operator "bogus"`,
 		"self":       "circular",
-		"self-lying": "loops",
+		"self-lying": "dependency cycle",
 		"malformed":  "malformed",
 	} {
 		r := c.Evaluate(ctx, key, u)

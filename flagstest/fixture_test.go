@@ -159,7 +159,8 @@ func TestRollout(t *testing.T) {
 	// Bucketing is stable: the same id always gets the same answer.
 	for i := range 100 {
 		u := user(fmt.Sprintf("user-%d", i), nil)
-		if c.IsEnabled(ctx, "beta", u) != c.IsEnabled(ctx, "beta", u) {
+		first := c.IsEnabled(ctx, "beta", u)
+		if again := c.IsEnabled(ctx, "beta", u); again != first {
 			t.Fatalf("beta is not stable for %s", u.DistinctID)
 		}
 	}

@@ -145,7 +145,7 @@ func CompileRegexp(pattern string) *Regexp {
 	var b strings.Builder
 	rxEmit(&b, tree)
 	r := &Regexp{status: RegexpUnsupported, goPat: b.String()}
-	if why := rxCheckRE2Limits(tree); why != "" {
+	if why := rxCheckRE2Limits(tree, len(pattern)); why != "" {
 		r.reason = why
 		return r
 	}
@@ -868,15 +868,24 @@ func rxCheckUnicodeClass(cls string) string {
 const rxMaxRepeat = 1000
 
 // rxMaxProgram bounds the estimated RE2 program size (in instructions) of a
-// translation, so that loading definitions never builds huge matchers.
-const rxMaxProgram = 1 << 14
+// translation, so that loading definitions never builds huge matchers. A
+// short pattern gets a smaller allowance (rxProgramBase plus rxProgramPerByte
+// per byte of pattern): each instruction costs about 200 bytes to build, and
+// without it a 7-byte ".{1000}" would cost 200 KB, so a document of such
+// patterns could need memory thousands of times its size.
+const (
+	rxMaxProgram     = 1 << 14
+	rxProgramBase    = 1024
+	rxProgramPerByte = 64
+)
 
-func rxCheckRE2Limits(n *rxNode) string {
+func rxCheckRE2Limits(n *rxNode, patternLen int) string {
 	if why := rxCheckCounts(n); why != "" {
 		return why
 	}
-	if size := rxProgSize(n); size > rxMaxProgram {
-		return fmt.Sprintf("the RE2 translation needs about %d instructions, more than the limit of %d", size, rxMaxProgram)
+	limit := min(int64(rxMaxProgram), rxProgramBase+rxProgramPerByte*int64(patternLen))
+	if size := rxProgSize(n); size > limit {
+		return fmt.Sprintf("the RE2 translation needs about %d instructions, more than the limit of %d for a pattern of %d bytes", size, limit, patternLen)
 	}
 	return ""
 }

@@ -1,0 +1,247 @@
+package flags
+
+// This file checks, once at load time, the two graphs that make evaluation
+// recursive: cohorts that include cohorts, and flags that depend on flags
+// (directly, or through flag filters inside the cohorts they use). After it,
+// both graphs are acyclic and cohort nesting is bounded, so an evaluation
+// always terminates, each flag and cohort is decided at most once per
+// evaluation (see memo), and no answer depends on the order in which flags
+// were reached.
+//
+// PostHog's server never sends a cohort that includes itself, and sends an
+// empty dependency_chain for a circular dependency; posthog-node overflows
+// its stack or recurses forever on the documents this rejects. So the
+// choices here only change answers for hand-written or hostile documents:
+//
+//   - a cohort filter that reaches a cohort cycle, or cohorts nested deeper
+//     than MaxNesting, aborts its flag (posthog-node's stack overflow);
+//   - a flag filter whose dependency_chain names a flag that lies on a
+//     dependency cycle is undecided.
+
+// depGraph is the static dependency graph, for evaluating a dependency's
+// own dependencies first (see evaluator.prepare). flagFlags[f] are the
+// flags f's conditions depend on, flagCohorts[f] the cohorts they use;
+// cohortFlags and cohortCohorts are the same for cohorts.
+type depGraph struct {
+	flagFlags     [][]int32
+	flagCohorts   [][]int32
+	cohortFlags   [][]int32
+	cohortCohorts [][]int32
+}
+
+// forEachFilter calls fn for every filter of every group in g, nested ones
+// included.
+func forEachFilter(g *propertyGroup, fn func(*filter)) {
+	for i := range g.groups {
+		forEachFilter(&g.groups[i], fn)
+	}
+	for i := range g.leaves {
+		fn(&g.leaves[i])
+	}
+}
+
+// analyze checks the graphs and builds the depGraph.
+func (c *compiler) analyze() {
+	s := c.s
+	nc := len(s.cohorts)
+	nf := len(s.flags)
+
+	// Cohorts: which cohorts each cohort includes.
+	cohortRefs := make([][]int32, nc)
+	for i := range s.cohorts {
+		forEachFilter(&s.cohorts[i].root, func(f *filter) {
+			if f.typ == filterCohort && f.cohort >= 0 {
+				cohortRefs[i] = append(cohortRefs[i], f.cohort)
+			}
+		})
+	}
+	cyclic := cyclicNodes(nc, func(i int32) []int32 { return cohortRefs[i] })
+	// depth[i]: how many cohorts deep deciding cohort i goes (1 for a cohort
+	// of plain filters); cycles are excluded.
+	depth := make([]int, nc)
+	var cohortDepth func(i int32) int
+	cohortDepth = func(i int32) int {
+		if depth[i] == 0 {
+			depth[i] = 1
+			for _, j := range cohortRefs[i] {
+				if !cyclic[j] {
+					depth[i] = max(depth[i], 1+cohortDepth(j))
+				}
+			}
+		}
+		return depth[i]
+	}
+	markCohort := func(f *filter) {
+		if f.typ != filterCohort || f.cohort < 0 {
+			return
+		}
+		switch t := f.cohort; {
+		case cyclic[t]:
+			f.fatal = s.cohorts[t].loop
+		case cohortDepth(t) > maxNesting:
+			f.fatal = inconclusive("cohort %s nests cohorts %d deep, over the limit of %d (MaxNesting)", s.cohorts[t].id, cohortDepth(t), maxNesting)
+		}
+	}
+	for i := range s.cohorts {
+		forEachFilter(&s.cohorts[i].root, markCohort)
+	}
+	for i := range s.flags {
+		for j := range s.flags[i].conditions {
+			for k := range s.flags[i].conditions[j].filters {
+				markCohort(&s.flags[i].conditions[j].filters[k])
+			}
+		}
+	}
+
+	// Flags and cohorts together: node i < nf is flag i, node nf+j cohort j.
+	g := &depGraph{
+		flagFlags: make([][]int32, nf), flagCohorts: make([][]int32, nf),
+		cohortFlags: make([][]int32, nc), cohortCohorts: make([][]int32, nc),
+	}
+	add := func(flags, cohorts *[]int32, f *filter) {
+		switch {
+		case f.typ == filterFlag && f.dep.broken == nil:
+			*flags = append(*flags, f.dep.chain...)
+		case f.typ == filterCohort && f.cohort >= 0 && f.fatal == nil:
+			*cohorts = append(*cohorts, f.cohort)
+		}
+	}
+	for i := range s.flags {
+		for j := range s.flags[i].conditions {
+			for k := range s.flags[i].conditions[j].filters {
+				add(&g.flagFlags[i], &g.flagCohorts[i], &s.flags[i].conditions[j].filters[k])
+			}
+		}
+	}
+	for i := range s.cohorts {
+		forEachFilter(&s.cohorts[i].root, func(f *filter) { add(&g.cohortFlags[i], &g.cohortCohorts[i], f) })
+	}
+	succ := func(n int32) []int32 {
+		var flags, cohorts []int32
+		if int(n) < nf {
+			flags, cohorts = g.flagFlags[n], g.flagCohorts[n]
+		} else {
+			flags, cohorts = g.cohortFlags[int(n)-nf], g.cohortCohorts[int(n)-nf]
+		}
+		out := make([]int32, 0, len(flags)+len(cohorts))
+		out = append(out, flags...)
+		for _, c := range cohorts {
+			out = append(out, int32(nf)+c)
+		}
+		return out
+	}
+	onCycle := cyclicNodes(int32(nf+nc), succ)
+	breakCycles := func(f *filter) {
+		if f.typ != filterFlag || f.dep.broken != nil {
+			return
+		}
+		for _, m := range f.dep.chain {
+			if onCycle[m] {
+				f.dep.broken = inconclusive("the dependency on %q goes through flag %q, which is on a dependency cycle", f.key, s.flags[m].key)
+				return
+			}
+		}
+	}
+	for i := range s.flags {
+		for j := range s.flags[i].conditions {
+			for k := range s.flags[i].conditions[j].filters {
+				breakCycles(&s.flags[i].conditions[j].filters[k])
+			}
+		}
+	}
+	for i := range s.cohorts {
+		forEachFilter(&s.cohorts[i].root, breakCycles)
+	}
+	// Rebuild the edges without the broken filters: the graph is now acyclic.
+	for i := range g.flagFlags {
+		g.flagFlags[i], g.flagCohorts[i] = g.flagFlags[i][:0], g.flagCohorts[i][:0]
+	}
+	for i := range g.cohortFlags {
+		g.cohortFlags[i], g.cohortCohorts[i] = g.cohortFlags[i][:0], g.cohortCohorts[i][:0]
+	}
+	for i := range s.flags {
+		for j := range s.flags[i].conditions {
+			for k := range s.flags[i].conditions[j].filters {
+				add(&g.flagFlags[i], &g.flagCohorts[i], &s.flags[i].conditions[j].filters[k])
+			}
+		}
+	}
+	for i := range s.cohorts {
+		forEachFilter(&s.cohorts[i].root, func(f *filter) { add(&g.cohortFlags[i], &g.cohortCohorts[i], f) })
+	}
+	s.graph = g
+}
+
+// cyclicNodes reports, for a graph of n nodes with successors succ, which
+// nodes lie on a cycle (a strongly connected component of two or more
+// nodes, or a node with an edge to itself). It is Tarjan's algorithm with an
+// explicit stack, so a long chain cannot exhaust the goroutine stack.
+func cyclicNodes[N int | int32](n N, succ func(int32) []int32) []bool {
+	size := int(n)
+	index := make([]int32, size) // visit order + 1; 0 means unvisited
+	low := make([]int32, size)
+	onStack := make([]bool, size)
+	cyclic := make([]bool, size)
+	var stack []int32
+	type frame struct {
+		v    int32
+		next int
+		kids []int32
+	}
+	var calls []frame
+	counter := int32(0)
+	for root := 0; root < size; root++ {
+		if index[root] != 0 {
+			continue
+		}
+		calls = append(calls[:0], frame{v: int32(root), kids: succ(int32(root))})
+		counter++
+		index[root], low[root] = counter, counter
+		stack = append(stack, int32(root))
+		onStack[root] = true
+		for len(calls) > 0 {
+			top := &calls[len(calls)-1]
+			if top.next < len(top.kids) {
+				w := top.kids[top.next]
+				top.next++
+				switch {
+				case w == top.v:
+					cyclic[w] = true
+				case index[w] == 0:
+					counter++
+					index[w], low[w] = counter, counter
+					stack = append(stack, w)
+					onStack[w] = true
+					calls = append(calls, frame{v: w, kids: succ(w)})
+				case onStack[w]:
+					low[top.v] = min(low[top.v], index[w])
+				}
+				continue
+			}
+			v := top.v
+			calls = calls[:len(calls)-1]
+			if len(calls) > 0 {
+				parent := calls[len(calls)-1].v
+				low[parent] = min(low[parent], low[v])
+			}
+			if low[v] != index[v] {
+				continue
+			}
+			// v roots a component: pop it.
+			start := len(stack) - 1
+			for stack[start] != v {
+				start--
+			}
+			if len(stack)-start > 1 {
+				for _, w := range stack[start:] {
+					cyclic[w] = true
+				}
+			}
+			for _, w := range stack[start:] {
+				onStack[w] = false
+			}
+			stack = stack[:start]
+		}
+	}
+	return cyclic
+}
