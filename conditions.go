@@ -2,6 +2,7 @@ package flags
 
 import (
 	"math"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -166,8 +167,9 @@ const (
 type filter struct {
 	typ      filterType
 	op       operator
-	negation bool // cohort leaves only: invert the result
-	notIn    bool // cohort filters only: the operator is not_in
+	negation bool  // cohort leaves only: invert the result
+	notIn    bool  // cohort filters only: the operator is not_in
+	keyID    int32 // property filters: the key's number, for propCache
 	key      string
 	opName   string
 	value    any // the filter value, canonical, kept for explanations
@@ -254,6 +256,34 @@ func (p *propsView) get(key string) (scalar, bool) {
 	return scalar{}, false
 }
 
+// propCache remembers the property values read during a bulk evaluation,
+// where hundreds of flags read the same few keys: entry view*keys+keyID.
+type propCache struct {
+	keys    int32
+	entries []propEntry
+}
+
+type propEntry struct {
+	pv    scalar
+	state uint8 // 0 not read yet, 1 present, 2 absent
+}
+
+func (c *propCache) get(f *filter, props *propsView) (scalar, bool) {
+	e := &c.entries[props.slot*c.keys+f.keyID]
+	switch e.state {
+	case 1:
+		return e.pv, true
+	case 2:
+		return scalar{}, false
+	}
+	pv, ok := props.get(f.key)
+	e.pv, e.state = pv, 2
+	if ok {
+		e.state = 1
+	}
+	return pv, ok
+}
+
 func personView(u *User) propsView {
 	p := propsView{m: u.Properties, injectKey1: "distinct_id", injectVal1: u.DistinctID}
 	if u.DeviceID != "" {
@@ -268,7 +298,13 @@ func groupView(g *Group, slot int32) propsView {
 
 // property decides a person or group property filter against props.
 func (ev *evaluator) property(f *filter, props *propsView) verdict {
-	pv, present := props.get(f.key)
+	var pv scalar
+	var present bool
+	if ev.props != nil {
+		pv, present = ev.props.get(f, props)
+	} else {
+		pv, present = props.get(f.key)
+	}
 	if !present {
 		if f.bad != nil {
 			return undecided(f.bad)
@@ -325,8 +361,8 @@ func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	if !t.list && t.unspellable != nil {
 		return undecided(t.unspellable)
 	}
-	var buf [64]byte
-	actual, why := spell(pv, buf[:0])
+	var buf [128]byte
+	actual, why := spell(pv, buf[:])
 	if why != "" {
 		return undecided(inconclusive("property %q holds %s, which exact cannot compare", f.key, why))
 	}
@@ -373,9 +409,9 @@ func lookupLower(set map[string]int32, s string) int32 {
 	return -1
 }
 
-// spell returns the string exact compares for a property value: a string as
-// it is, anything else as JSON. why is non-empty when the value has no
-// spelling. Numbers are formatted into buf.
+// spell returns the string exact compares for a property value: a string
+// as it is, anything else as JSON written into buf. why is non-empty when
+// the value has no spelling. The result may alias buf.
 func spell(pv scalar, buf []byte) (s string, why string) {
 	switch pv.kind {
 	case kindString:
@@ -394,16 +430,12 @@ func spell(pv scalar, buf []byte) (s string, why string) {
 		if why := numberProblem(pv.num); why != "" {
 			return "", why
 		}
-		return string(ecma.AppendNumber(buf, pv.num)), ""
+		return bytesString(ecma.AppendNumber(buf[:0], pv.num)), ""
 	case kindDate:
-		return isoString(pv.raw.(time.Time)), ""
+		return bytesString(appendISO(buf[:0], pv.raw.(time.Time))), ""
 	case kindArray, kindObject:
-		c, ok := canonical(pv.raw)
-		if !ok {
-			return "", "a value of unsupported type " + typeName(pv.raw)
-		}
-		b, why := serializeJSON(nil, c)
-		return string(b), why
+		b, why := appendJSON(buf[:0], pv.raw)
+		return bytesString(b), why
 	}
 	return "", "a value of unsupported type " + typeName(pv.raw)
 }
@@ -414,10 +446,9 @@ func representable(pv scalar) bool {
 	case kindString:
 		return utf8.ValidString(pv.str)
 	case kindNumber:
-		return !math.IsNaN(pv.num) && !math.IsInf(pv.num, 0)
+		return isFinite(pv.num)
 	case kindArray, kindObject:
-		c, ok := canonical(pv.raw)
-		return ok && jsonValid(c)
+		return representableGo(pv.raw)
 	case kindNull, kindBool, kindDate:
 		return true
 	}
@@ -433,28 +464,13 @@ func truthy(pv scalar) bool {
 	case kindString:
 		return ecma.EqualLower(pv.str, "true")
 	case kindArray:
-		c, ok := canonical(pv.raw)
-		return ok && truthyValue(c)
+		return truthyGo(pv.raw)
 	}
 	return false
 }
 
-func truthyValue(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case string:
-		return ecma.EqualLower(x, "true")
-	case []any:
-		for _, e := range x {
-			if !truthyValue(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
+// truthyValue is truthy for a filter value.
+func truthyValue(v any) bool { return truthyGo(v) }
 
 // boolishValue is posthog-core's isTruthyOrFalsyPropertyValue.
 func boolishValue(v any) bool {
@@ -477,13 +493,13 @@ func boolishValue(v any) bool {
 // textMatch decides the contains, starts-with and ends-with operators and
 // their negations, which fold ASCII letters only.
 func textMatch(f *filter, pv scalar) verdict {
-	var buf [32]byte
+	var buf [128]byte
 	s, b, ok := scalarString(pv, buf[:])
 	if !ok {
 		return undecided(unsupportedType(f.key, pv.raw))
 	}
 	if b != nil {
-		s = string(b)
+		s = bytesString(b)
 	}
 	var r bool
 	switch f.op {
@@ -506,13 +522,12 @@ func regexMatch(f *filter, pv scalar) verdict {
 	if f.re.Status() == ecma.RegexpInvalid {
 		return vFalse // a pattern JavaScript rejects matches nothing, either way
 	}
-	var buf [32]byte
-	s, b, ok := scalarString(pv, buf[:])
-	if !ok {
-		return undecided(unsupportedType(f.key, pv.raw))
-	}
-	if b != nil {
-		s = string(b)
+	s := pv.str
+	if pv.kind != kindString {
+		var ok bool
+		if s, ok = regexSubject(pv); !ok {
+			return undecided(unsupportedType(f.key, pv.raw))
+		}
 	}
 	matched, portable := f.re.Match(s)
 	if !portable {
@@ -521,12 +536,24 @@ func regexMatch(f *filter, pv scalar) verdict {
 	return boolVerdict(matched == (f.op == opRegex))
 }
 
+// regexSubject is String(v) for a property value that is not a string, as
+// a string of its own: the regexp package may keep a subject in its pooled
+// matchers, so it cannot alias a stack buffer.
+func regexSubject(pv scalar) (string, bool) {
+	var buf [64]byte
+	s, b, ok := scalarString(pv, buf[:])
+	if b != nil {
+		s = string(b)
+	}
+	return s, ok
+}
+
 var regexSubjectCause = inconclusive("regex subject holds non-ASCII characters or a carriage return, which posthog-node leaves to the server")
 
 // orderMatch decides gt, gte, lt and lte: numerically when both sides parse
 // as numbers, otherwise by comparing strings as JavaScript does.
 func orderMatch(f *filter, pv scalar) verdict {
-	var buf [32]byte
+	var buf [128]byte
 	var s string
 	num := pv.num
 	if pv.kind != kindNumber {
@@ -536,7 +563,7 @@ func orderMatch(f *filter, pv scalar) verdict {
 			return undecided(unsupportedType(f.key, pv.raw))
 		}
 		if b != nil {
-			s = string(b)
+			s = bytesString(b)
 		}
 		num = ecma.ParseFloat(s)
 	}
@@ -544,7 +571,7 @@ func orderMatch(f *filter, pv scalar) verdict {
 		return boolVerdict(compareOrder(f.op, cmpFloat(num, f.num)))
 	}
 	if pv.kind == kindNumber {
-		s = string(ecma.AppendNumber(buf[:0], pv.num))
+		s = bytesString(ecma.AppendNumber(buf[:0], pv.num))
 	}
 	return boolVerdict(compareOrder(f.op, ecma.CompareUTF16(s, f.text)))
 }
@@ -612,17 +639,19 @@ func (ev *evaluator) dateMatch(f *filter, pv scalar) verdict {
 
 // versionMatch decides the semver operators.
 func versionMatch(f *filter, pv scalar) verdict {
-	var buf [32]byte
+	var buf [128]byte
 	s, b, ok := scalarString(pv, buf[:])
 	if !ok {
 		return undecided(unsupportedType(f.key, pv.raw))
 	}
 	if b != nil {
-		s = string(b)
+		s = bytesString(b)
 	}
 	v, ok := parseVersion(s)
 	if !ok {
-		return undecided(inconclusive("property %q is not a version: %q", f.key, s))
+		// s may alias buf; passing it to fmt would move buf to the heap on
+		// every call, so the failure path copies it.
+		return undecided(inconclusive("property %q is not a version: %q", f.key, strings.Clone(s)))
 	}
 	switch f.op {
 	case opSemverTilde, opSemverCaret, opSemverWildcard:

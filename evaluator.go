@@ -89,6 +89,8 @@ type evaluator struct {
 	cohortMemo cohortMemo
 	// ext holds what does not fit inline, allocated on first use.
 	ext *evalExt
+	// props caches property reads in a bulk evaluation; nil otherwise.
+	props *propCache
 	// tr records the evaluation for Explain; nil otherwise.
 	tr *tracer
 	// The last rollout hash: of flag hashFlag for bucketing id hashID.
@@ -117,7 +119,11 @@ func (ev *evaluator) result(f *flag, withPayload bool) Result {
 		return Result{Key: f.key, Reason: f.filtered, Condition: -1}
 	}
 	a, ok := ev.answerOf(f.index)
-	if !ok || ev.tr != nil {
+	switch {
+	case ok && ev.tr == nil:
+	case f.plain && ev.tr == nil:
+		a = decided(f.plainValue(ev.user.DistinctID))
+	default:
 		a = ev.traced(f)
 		ev.remember(f.index, a)
 	}
@@ -672,15 +678,23 @@ func (m *memo) put(i int32, s stored) {
 type cohortKey struct{ cohort, slot int32 }
 
 // cohortMemo remembers cohort verdicts, like memo (and, like it, without
-// pointers).
+// pointers). A bulk evaluation uses a dense table of views entries per
+// cohort.
 type cohortMemo struct {
-	n     int
-	keys  [4]cohortKey
-	vals  [4]stored
-	spill *map[cohortKey]stored
+	n      int
+	keys   [4]cohortKey
+	vals   [4]stored
+	spill  *map[cohortKey]stored
+	views  int32
+	dense  []stored
+	filled []bool
 }
 
 func (m *cohortMemo) get(k cohortKey) (stored, bool) {
+	if m.dense != nil {
+		i := k.cohort*m.views + k.slot
+		return m.dense[i], m.filled[i]
+	}
 	for j := 0; j < m.n; j++ {
 		if m.keys[j] == k {
 			return m.vals[j], true
@@ -694,6 +708,11 @@ func (m *cohortMemo) get(k cohortKey) (stored, bool) {
 }
 
 func (m *cohortMemo) put(k cohortKey, s stored) {
+	if m.dense != nil {
+		i := k.cohort*m.views + k.slot
+		m.dense[i], m.filled[i] = s, true
+		return
+	}
 	if m.n < len(m.keys) {
 		m.keys[m.n], m.vals[m.n] = k, s
 		m.n++

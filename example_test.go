@@ -110,6 +110,23 @@ func ExampleClient_EvaluateAll() {
 	// pricing control
 }
 
+// A handler that evaluates every flag per request can keep one map per
+// worker and reuse it, so the evaluation allocates nothing.
+func ExampleClient_EvaluateAllInto() {
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var all map[string]flags.Result
+	for _, id := range []string{"carol", "dave"} {
+		all = c.EvaluateAllInto(context.Background(), flags.User{DistinctID: id, Properties: map[string]any{"plan": "enterprise"}}, all)
+		fmt.Println(id, len(all), all["new-checkout"].Enabled)
+	}
+	// Output:
+	// carol 2 true
+	// dave 2 true
+}
+
 func ExampleClient_Load() {
 	c, err := flags.New() // nothing loaded yet: every flag is "not ready"
 	if err != nil {

@@ -109,6 +109,9 @@ type Result struct {
 	Key string
 	// Enabled is true when the flag evaluated to true or to any variant.
 	Enabled bool
+	// Reason says why the flag has this value. (It sits beside Enabled so
+	// that a Result is 88 bytes rather than 104.)
+	Reason Reason
 	// Variant is the variant served, or "holdout-<id>" for a user held out
 	// of an experiment; it is "" when the value is a plain true or false.
 	Variant string
@@ -116,8 +119,6 @@ type Result struct {
 	// shares memory with the snapshot: treat it as read-only, or use
 	// [PayloadAs] to decode it.
 	Payload json.RawMessage
-	// Reason says why the flag has this value.
-	Reason Reason
 	// Condition is the index of the condition set that matched, or -1.
 	Condition int
 	// Err is non-nil when no value could be decided: it wraps
@@ -593,31 +594,107 @@ func (c *Client) Evaluate(ctx context.Context, key string, user User) Result {
 
 // EvaluateAll evaluates every flag the client serves for user. Flags
 // filtered out by runtime or evaluation context are left out of the map.
-// Dependencies shared by several flags are evaluated once.
+// Dependencies, cohorts and property reads shared by several flags are
+// evaluated once. Its only allocation is the map (a handful of allocations
+// for its storage, about 230 B per flag); EvaluateAllInto reuses a map
+// instead.
 func (c *Client) EvaluateAll(ctx context.Context, user User) map[string]Result {
+	return c.EvaluateAllInto(ctx, user, nil)
+}
+
+// EvaluateAllInto is EvaluateAll writing into dst, which it clears first,
+// and returns; a nil dst is allocated. Reusing the map from call to call
+// makes the evaluation itself allocation-free for flags whose answers need
+// no allocation (see IsEnabled).
+func (c *Client) EvaluateAllInto(ctx context.Context, user User, dst map[string]Result) map[string]Result {
 	s := c.snap.Load()
-	var out map[string]Result
-	if s == nil {
-		out = map[string]Result{}
+	set := c.overrides.Load()
+	if dst == nil {
+		n := 0
+		if s != nil {
+			n = len(s.flags)
+		}
+		dst = make(map[string]Result, n)
 	} else {
-		out = make(map[string]Result, len(s.flags))
+		clear(dst)
+	}
+	if s != nil {
 		ev := newEvaluator(s, &user, c.cfg.now)
-		ev.memo.dense = make([]stored, len(s.flags))
-		ev.memo.filled = make([]bool, len(s.flags))
+		// The cohort and property tables grow with their product with the
+		// number of group types; past maxDense entries the evaluation uses
+		// the sparse cohort memo of a single evaluation and reads
+		// properties from the user's maps each time.
+		cohorts, props := len(s.cohorts)*s.views, s.propKeys*s.views
+		if cohorts > maxDense {
+			cohorts = 0
+		}
+		if props > maxDense {
+			props = 0
+		}
+		scratch := getDense(len(s.flags), cohorts, props)
+		ev.memo.dense, ev.memo.filled = scratch.flags, scratch.flagsSet
+		if cohorts > 0 {
+			ev.cohortMemo.views = int32(s.views)
+			ev.cohortMemo.dense, ev.cohortMemo.filled = scratch.cohorts, scratch.cohortsSet
+		}
+		if props > 0 {
+			scratch.props.keys = int32(s.propKeys)
+			ev.props = &scratch.props
+		}
 		for i := range s.flags {
 			f := &s.flags[i]
-			if f.filtered != 0 || s.byKey[f.key] != int32(i) {
-				continue // filtered out, or shadowed by a later flag with the same key
+			if f.filtered != 0 || f.shadowed {
+				continue
 			}
-			out[f.key] = ev.result(f, true)
+			dst[f.key] = ev.result(f, true)
 		}
+		putDense(scratch)
 	}
-	if set := c.overrides.Load(); set != nil {
+	if set != nil {
 		for k := range *set {
-			out[k] = set.result(k, s)
+			dst[k] = set.result(k, s)
 		}
 	}
-	return out
+	return dst
+}
+
+// dense is EvaluateAllInto's per-call memo of flags and cohorts, pooled so
+// that a bulk evaluation allocates nothing in the steady state.
+type dense struct {
+	flags      []stored
+	flagsSet   []bool
+	cohorts    []stored
+	cohortsSet []bool
+	props      propCache
+}
+
+var densePool sync.Pool
+
+// maxDense bounds the cohort and property tables of a bulk evaluation
+// (1.8 MiB of property entries), so a document with thousands of group
+// types cannot make EvaluateAll allocate without bound.
+const maxDense = 1 << 15
+
+func getDense(flags, cohorts, props int) *dense {
+	d, _ := densePool.Get().(*dense)
+	if d == nil || cap(d.flags) < flags || cap(d.cohorts) < cohorts || cap(d.props.entries) < props {
+		return &dense{flags: make([]stored, flags), flagsSet: make([]bool, flags),
+			cohorts: make([]stored, cohorts), cohortsSet: make([]bool, cohorts),
+			props: propCache{entries: make([]propEntry, props)}}
+	}
+	d.flags, d.flagsSet = d.flags[:flags], d.flagsSet[:flags]
+	d.cohorts, d.cohortsSet = d.cohorts[:cohorts], d.cohortsSet[:cohorts]
+	d.props.entries = d.props.entries[:props]
+	clear(d.flagsSet)
+	clear(d.cohortsSet)
+	return d
+}
+
+// putDense returns d to the pool, first dropping the property values it
+// holds, so the pool does not keep a user's data alive.
+func putDense(d *dense) {
+	clear(d.props.entries)
+	densePool.Put(d)
 }
 
 func (c *Client) evaluate(key string, user *User, withPayload bool) Result {

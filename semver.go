@@ -65,7 +65,15 @@ func versionPart(p string) (float64, bool) {
 			return 0, false
 		}
 	}
-	n, err := strconv.ParseFloat(p, 64)
+	if len(p) <= 15 {
+		// Fifteen digits stay below 2^53, so accumulating is exact.
+		n := 0.0
+		for i := 0; i < len(p); i++ {
+			n = n*10 + float64(p[i]-'0')
+		}
+		return n, true
+	}
+	n, err := strconv.ParseFloat(p, 64) // correctly rounded, like parseInt
 	if err != nil && !isRangeError(err) {
 		return 0, false
 	}

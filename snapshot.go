@@ -21,6 +21,8 @@ type Snapshot struct {
 	byKey    map[string]int32
 	cohorts  []cohort
 	graph    *depGraph
+	views    int // property views: the person and one per group type used
+	propKeys int // distinct property keys filters read (filter.keyID)
 	pmv2     bool
 	warnings []string
 }
@@ -55,6 +57,8 @@ type flag struct {
 	conditions  []condition
 	variants    []variant
 	truePayload []byte
+	// shadowed: a later flag has the same key, so this one is never served.
+	shadowed bool
 	// plain: every condition is a bare rollout (no filters, no group) and
 	// the flag has no holdout, group, device bucketing, continuity or
 	// defect, so it is decided by plainValue without an evaluator.
@@ -141,6 +145,7 @@ type compiler struct {
 	cohortID map[string]int32
 	raw      []map[string]any // the flags as decoded, by index
 	slots    map[string]int32 // group type name -> property view slot
+	keyIDs   map[string]int32 // property key -> filter.keyID
 }
 
 // compile parses and compiles a definitions document.
@@ -200,8 +205,9 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 			continue
 		}
 		idx := int32(len(c.s.flags))
-		if _, dup := c.s.byKey[key]; dup {
+		if prev, dup := c.s.byKey[key]; dup {
 			c.warnf("flag %q is defined more than once; the later definition wins", key)
+			c.s.flags[prev].shadowed = true
 		}
 		c.s.byKey[key] = idx
 		c.s.flags = append(c.s.flags, flag{key: key, index: idx, docIndex: int32(i), hashKey: key + "."})
@@ -212,6 +218,8 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 		c.compileFlag(&c.s.flags[i], c.raw[i])
 	}
 	c.analyze()
+	c.s.views = len(c.slots) + 1
+	c.s.propKeys = len(c.keyIDs)
 	return c.s, nil
 }
 
@@ -681,6 +689,15 @@ func (c *compiler) compileFilter(m map[string]any) filter {
 		return f
 	}
 	f.missing = inconclusive("property %q is not in the context", key)
+	if c.keyIDs == nil {
+		c.keyIDs = map[string]int32{}
+	}
+	id, ok := c.keyIDs[key]
+	if !ok {
+		id = int32(len(c.keyIDs))
+		c.keyIDs[key] = id
+	}
+	f.keyID = id
 	if named {
 		f.op = operatorByName[opName]
 	}

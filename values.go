@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/localflags/flags/internal/ecma"
 )
@@ -127,61 +128,217 @@ func typeName(v any) string {
 	return reflect.TypeOf(v).String()
 }
 
-// canonical converts a property value into the canonical JavaScript model.
-// It allocates for composite values and fails for unsupported types.
-func canonical(v any) (any, bool) {
+// Composite property values ([]any, []string, map[string]any) are read in
+// place, recursively, never converted: appendString, appendJSON, truthyGo
+// and representableGo give String(v), the JSON exact compares, the
+// truthiness and the JSON-representability of any supported Go value,
+// writing into the caller's buffer.
+
+// appendString appends String(v) for a property value. ok is false for an
+// unsupported type, anywhere inside v.
+func appendString(dst []byte, v any) ([]byte, bool) {
+	s := readValue(v)
+	switch s.kind {
+	case kindString:
+		return append(dst, s.str...), true
+	case kindNull:
+		return append(dst, "null"...), true
+	case kindBool:
+		return strconv.AppendBool(dst, s.b), true
+	case kindNumber:
+		return ecma.AppendNumber(dst, s.num), true
+	case kindUndefined:
+		return append(dst, "undefined"...), true
+	case kindDate:
+		return appendISO(dst, s.raw.(time.Time)), true
+	case kindObject:
+		return append(dst, "[object Object]"...), true
+	case kindArray:
+		// Elements are joined with commas; null and undefined elements are
+		// empty, and nested arrays are flattened the same way.
+		switch a := s.raw.(type) {
+		case []string:
+			for i, e := range a {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = append(dst, e...)
+			}
+			return dst, true
+		case []any:
+			for i, e := range a {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				switch readValue(e).kind {
+				case kindNull, kindUndefined:
+					continue
+				}
+				var ok bool
+				if dst, ok = appendString(dst, e); !ok {
+					return dst, false
+				}
+			}
+			return dst, true
+		}
+	}
+	return dst, false
+}
+
+// appendJSON appends the JSON exact compares for a property value: object
+// keys sorted by code point, no integral or non-finite numbers, valid UTF-8
+// only (posthog-core's serializeJsonValue). why is non-empty when the value
+// has no such spelling.
+func appendJSON(dst []byte, v any) ([]byte, string) {
 	s := readValue(v)
 	switch s.kind {
 	case kindNull:
-		return nil, true
+		return append(dst, "null"...), ""
 	case kindBool:
-		return s.b, true
+		return strconv.AppendBool(dst, s.b), ""
 	case kindNumber:
-		return s.num, true
+		if why := numberProblem(s.num); why != "" {
+			return dst, why
+		}
+		return ecma.AppendNumber(dst, s.num), ""
 	case kindString:
-		return s.str, true
-	case kindUndefined:
-		return undefined{}, true
+		if !utf8.ValidString(s.str) {
+			return dst, "a string that is not valid UTF-8"
+		}
+		return ecma.AppendQuote(dst, s.str), ""
 	case kindDate:
-		return isoString(s.raw.(time.Time)), true
+		dst = append(dst, '"')
+		return append(appendISO(dst, s.raw.(time.Time)), '"'), ""
+	case kindArray:
+		dst = append(dst, '[')
+		switch a := s.raw.(type) {
+		case []string:
+			for i, e := range a {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				var why string
+				if dst, why = appendJSON(dst, e); why != "" {
+					return dst, why
+				}
+			}
+		case []any:
+			for i, e := range a {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				var why string
+				if dst, why = appendJSON(dst, e); why != "" {
+					return dst, why
+				}
+			}
+		}
+		return append(dst, ']'), ""
+	case kindObject:
+		m := s.raw.(map[string]any)
+		var stack [16]string
+		keys := stack[:0]
+		for k := range m {
+			if !utf8.ValidString(k) {
+				return dst, "an object key that is not valid UTF-8"
+			}
+			keys = append(keys, k)
+		}
+		slices.Sort(keys) // code point order is UTF-8 byte order
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = ecma.AppendQuote(dst, k)
+			dst = append(dst, ':')
+			var why string
+			if dst, why = appendJSON(dst, m[k]); why != "" {
+				return dst, why
+			}
+		}
+		return append(dst, '}'), ""
+	}
+	return dst, "a value of unsupported type " + typeName(v)
+}
+
+// truthyGo is posthog-core's isTruthyPropertyValue for a property value:
+// true, "true" in any case, or a list whose items are all truthy.
+func truthyGo(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		return ecma.EqualLower(x, "true")
+	case []string:
+		for _, e := range x {
+			if !ecma.EqualLower(e, "true") {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !truthyGo(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// representableGo reports whether a property value has a JSON spelling
+// (posthog-core's assertJsonRepresentable): finite numbers, valid strings
+// and keys, supported types throughout.
+func representableGo(v any) bool {
+	s := readValue(v)
+	switch s.kind {
+	case kindString:
+		return utf8.ValidString(s.str)
+	case kindNumber:
+		return isFinite(s.num)
+	case kindNull, kindBool, kindDate:
+		return true
 	case kindArray:
 		switch a := s.raw.(type) {
 		case []string:
-			out := make([]any, len(a))
-			for i, e := range a {
-				out[i] = e
-			}
-			return out, true
-		case []any:
-			out := make([]any, len(a))
-			for i, e := range a {
-				c, ok := canonical(e)
-				if !ok {
-					return nil, false
+			for _, e := range a {
+				if !utf8.ValidString(e) {
+					return false
 				}
-				out[i] = c
 			}
-			return out, true
+			return true
+		case []any:
+			for _, e := range a {
+				if !representableGo(e) {
+					return false
+				}
+			}
+			return true
 		}
 	case kindObject:
-		m := s.raw.(map[string]any)
-		out := make(map[string]any, len(m))
-		for k, e := range m {
-			c, ok := canonical(e)
-			if !ok {
-				return nil, false
+		for k, e := range s.raw.(map[string]any) {
+			if !utf8.ValidString(k) || !representableGo(e) {
+				return false
 			}
-			out[k] = c
 		}
-		return out, true
+		return true
 	}
-	return nil, false
+	return false
 }
+
+// bytesString views b as a string without copying. It is only used for
+// strings handed to functions that do not keep them (the ecma comparisons),
+// while b, a buffer on the caller's stack, is neither modified nor gone.
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // isoString is what JSON.stringify writes for a Date: UTC, millisecond
 // precision.
-func isoString(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+func isoString(t time.Time) string { return string(appendISO(nil, t)) }
+
+func appendISO(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 }
 
 // jsString returns String(v) for a canonical value: arrays join their
@@ -219,9 +376,9 @@ func jsString(v any) string {
 }
 
 // scalarString returns String(v) for a property value. Strings come back
-// without copying; other scalars are formatted into buf, which must not be
-// retained past the caller's use of the result. ok is false for unsupported
-// types.
+// without copying (b is nil); everything else is written into buf and
+// returned as b, which the caller must not keep. ok is false for
+// unsupported types.
 func scalarString(s scalar, buf []byte) (str string, b []byte, ok bool) {
 	switch s.kind {
 	case kindString:
@@ -237,14 +394,9 @@ func scalarString(s scalar, buf []byte) (str string, b []byte, ok bool) {
 		return "", ecma.AppendNumber(buf[:0], s.num), true
 	case kindUndefined:
 		return "undefined", nil, true
-	case kindDate:
-		return isoString(s.raw.(time.Time)), nil, true
-	case kindArray, kindObject:
-		c, ok := canonical(s.raw)
-		if !ok {
-			return "", nil, false
-		}
-		return jsString(c), nil, true
+	case kindDate, kindArray, kindObject:
+		b, ok := appendString(buf[:0], s.raw)
+		return "", b, ok
 	}
 	return "", nil, false
 }
@@ -335,33 +487,6 @@ func numberProblem(x float64) string {
 		return "the integer " + ecma.FormatNumber(x) + " (posthog-node cannot tell it from " + ecma.FormatNumber(x) + ".0)"
 	}
 	return ""
-}
-
-// jsonValid reports whether the canonical value v could be written as JSON
-// (posthog-core's assertJsonRepresentable): finite numbers only, valid
-// strings and keys.
-func jsonValid(v any) bool {
-	switch x := v.(type) {
-	case float64:
-		return !math.IsNaN(x) && !math.IsInf(x, 0)
-	case string:
-		return utf8.ValidString(x)
-	case []any:
-		for _, e := range x {
-			if !jsonValid(e) {
-				return false
-			}
-		}
-	case map[string]any:
-		for k, e := range x {
-			if !utf8.ValidString(k) || !jsonValid(e) {
-				return false
-			}
-		}
-	case undefined:
-		return false
-	}
-	return true
 }
 
 // fromJSON converts a value decoded by encoding/json with UseNumber into the

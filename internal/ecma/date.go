@@ -354,9 +354,13 @@ func RelativeDate(nowMs int64, n int, unit byte) int64 {
 		return invalidTime
 	}
 	k := int64(n)
-	days := floorDiv(nowMs, msPerDay)
-	tod := nowMs - days*msPerDay
-	year, month, day := civilFromDays(days)
+	// The calendar fields are needed only for months and years, and they
+	// cost as much as the rest together.
+	calendar := func() (tod, year, month, day int64) {
+		days := floorDiv(nowMs, msPerDay)
+		year, month, day = civilFromDays(days)
+		return nowMs - days*msPerDay, year, month, day
+	}
 	var t int64
 	switch unit {
 	case 'h':
@@ -379,6 +383,7 @@ func RelativeDate(nowMs int64, n int, unit byte) int64 {
 		if k > 1e8 || k < -1e8 {
 			return invalidTime
 		}
+		tod, year, month, day := calendar()
 		m0 := month - 1
 		utcYear := year // Date.UTC maps years 0-99 to 1900-1999
 		if utcYear >= 0 && utcYear <= 99 {
@@ -399,6 +404,7 @@ func RelativeDate(nowMs int64, n int, unit byte) int64 {
 		if k > 1e7 || k < -1e7 {
 			return invalidTime
 		}
+		tod, year, month, day := calendar()
 		if k > 0 && month == 2 && day == 29 {
 			day = 28
 		}
