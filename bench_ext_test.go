@@ -22,14 +22,19 @@ func realisticClient(b *testing.B, n int) *flags.Client {
 	return c
 }
 
+func realisticUsers(n int) []flags.User {
+	users := make([]flags.User, n)
+	for i := range users {
+		users[i] = realistic.User(i)
+	}
+	return users
+}
+
 // BenchmarkEvaluateAll1000 evaluates all 1,000 flags of the realistic
 // document for one user per iteration, cycling through 256 users.
 func BenchmarkEvaluateAll1000(b *testing.B) {
 	c := realisticClient(b, 1000)
-	users := make([]flags.User, 256)
-	for i := range users {
-		users[i] = realistic.User(i)
-	}
+	users := realisticUsers(256)
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
@@ -42,10 +47,7 @@ func BenchmarkEvaluateAll1000(b *testing.B) {
 // BenchmarkEvaluateAllInto1000 is BenchmarkEvaluateAll1000 reusing one map.
 func BenchmarkEvaluateAllInto1000(b *testing.B) {
 	c := realisticClient(b, 1000)
-	users := make([]flags.User, 256)
-	for i := range users {
-		users[i] = realistic.User(i)
-	}
+	users := realisticUsers(256)
 	ctx := context.Background()
 	dst := map[string]flags.Result{}
 	b.ReportAllocs()

@@ -818,7 +818,7 @@ func exactString(v any) (string, string) {
 	if s, ok := v.(string); ok {
 		return s, ""
 	}
-	b, why := serializeJSON(nil, v)
+	b, why := appendJSON(nil, v)
 	return string(b), why
 }
 

@@ -416,68 +416,6 @@ func jsTruthy(v any) bool {
 	return true
 }
 
-// serializeJSON spells a canonical value the way posthog-core's exact
-// operator does before comparing: JSON with object keys sorted by code
-// point. It refuses what posthog-node refuses: integral or non-finite
-// numbers (5 and 5.0 are indistinguishable in JavaScript) and strings that
-// are not valid Unicode.
-func serializeJSON(dst []byte, v any) ([]byte, string) {
-	switch x := v.(type) {
-	case nil:
-		return append(dst, "null"...), ""
-	case bool:
-		return strconv.AppendBool(dst, x), ""
-	case float64:
-		if why := numberProblem(x); why != "" {
-			return dst, why
-		}
-		return ecma.AppendNumber(dst, x), ""
-	case string:
-		if !utf8.ValidString(x) {
-			return dst, "a string that is not valid UTF-8"
-		}
-		return ecma.AppendQuote(dst, x), ""
-	case []any:
-		dst = append(dst, '[')
-		for i, e := range x {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			var why string
-			if dst, why = serializeJSON(dst, e); why != "" {
-				return dst, why
-			}
-		}
-		return append(dst, ']'), ""
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			if !utf8.ValidString(k) {
-				return dst, "an object key that is not valid UTF-8"
-			}
-			keys = append(keys, k)
-		}
-		// Code point order is UTF-8 byte order.
-		slices.Sort(keys)
-		dst = append(dst, '{')
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = ecma.AppendQuote(dst, k)
-			dst = append(dst, ':')
-			var why string
-			if dst, why = serializeJSON(dst, x[k]); why != "" {
-				return dst, why
-			}
-		}
-		return append(dst, '}'), ""
-	case undefined:
-		return dst, "undefined"
-	}
-	return dst, "a value of type " + typeName(v)
-}
-
 // numberProblem says why exact cannot spell a number, or "".
 func numberProblem(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
