@@ -333,10 +333,8 @@ func representableGo(v any) bool {
 // while b, a buffer on the caller's stack, is neither modified nor gone.
 func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// isoString is what JSON.stringify writes for a Date: UTC, millisecond
+// appendISO appends what JSON.stringify writes for a Date: UTC, millisecond
 // precision.
-func isoString(t time.Time) string { return string(appendISO(nil, t)) }
-
 func appendISO(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 }
