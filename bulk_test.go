@@ -110,3 +110,30 @@ func TestResultSize(t *testing.T) {
 		t.Errorf("Result is %d bytes, want 88", got)
 	}
 }
+
+// TestEvaluateAllAllocations holds EvaluateAll to at most one allocation
+// per returned result, and EvaluateAllInto with a reused map to none.
+func TestEvaluateAllAllocations(t *testing.T) {
+	c, err := flags.New(flags.WithSnapshot(realistic.Document(1000, 1)),
+		flags.WithClock(func() time.Time { return realistic.ReferenceTime() }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	users := realisticUsers(16)
+	i := 0
+	all := c.EvaluateAll(ctx, users[0])
+	if n := testing.AllocsPerRun(50, func() {
+		all = c.EvaluateAll(ctx, users[i%len(users)])
+		i++
+	}); n > float64(len(all)) {
+		t.Errorf("EvaluateAll: %v allocations for %d results, want at most one each", n, len(all))
+	}
+	if n := testing.AllocsPerRun(50, func() {
+		all = c.EvaluateAllInto(ctx, users[i%len(users)], all)
+		i++
+	}); n != 0 {
+		t.Errorf("EvaluateAllInto with a reused map: %v allocations per call, want 0", n)
+	}
+}
