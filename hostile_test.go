@@ -307,3 +307,24 @@ func TestHostilePayloads(t *testing.T) {
 		}
 	}
 }
+
+// An object property is "[object Object]" to the text operators, but only
+// when everything inside it is a supported type.
+func TestObjectWithUnsupportedValue(t *testing.T) {
+	doc := `{"flags":[{"key":"f","active":true,"filters":{"groups":[{"properties":[
+	  {"key":"p","type":"person","operator":"icontains","value":"object"}],"rollout_percentage":100}]}}]}`
+	c := newTestClient(t, doc)
+	ok := c.Evaluate(context.Background(), "f", User{DistinctID: "u", Properties: map[string]any{"p": map[string]any{"a": 1}}})
+	if !ok.Enabled {
+		t.Errorf("object of supported values: %+v", ok)
+	}
+	for _, v := range []any{
+		map[string]any{"a": make(chan int)},
+		[]any{map[string]any{"a": []any{struct{}{}}}},
+	} {
+		r := c.Evaluate(context.Background(), "f", User{DistinctID: "u", Properties: map[string]any{"p": v}})
+		if r.Reason != ReasonInconclusive || !strings.Contains(fmt.Sprint(r.Err), "unsupported type") {
+			t.Errorf("%T holding an unsupported value: %+v", v, r)
+		}
+	}
+}

@@ -152,6 +152,9 @@ func appendString(dst []byte, v any) ([]byte, bool) {
 	case kindDate:
 		return appendISO(dst, s.raw.(time.Time)), true
 	case kindObject:
+		if !supportedGo(v) {
+			return dst, false
+		}
 		return append(dst, "[object Object]"...), true
 	case kindArray:
 		// Elements are joined with commas; null and undefined elements are
@@ -286,6 +289,28 @@ func truthyGo(v any) bool {
 		return true
 	}
 	return false
+}
+
+// supportedGo reports whether v and everything inside it are of supported
+// types.
+func supportedGo(v any) bool {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if !supportedGo(e) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if !supportedGo(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return readValue(v).kind != kindUnsupported
 }
 
 // representableGo reports whether a property value has a JSON spelling
