@@ -214,6 +214,9 @@ type exactTarget struct {
 	list     bool
 	set      map[string]int32
 	firstBad int32
+	// few holds set's spellings instead when there are at most maxFew:
+	// comparing a handful of short strings beats hashing.
+	few []string
 	// scalar is the lowercased spelling of a single value.
 	scalar string
 	// unspellable is the cause when the value (or the first bad item) has no
@@ -245,6 +248,9 @@ type propsView struct {
 
 func (p *propsView) get(key string) (scalar, bool) {
 	if v, ok := p.m[key]; ok {
+		if s, ok := v.(string); ok { // most values; skips the type switch
+			return scalar{kind: kindString, str: s}, true
+		}
 		return readValue(v), true
 	}
 	if p.injectKey1 != "" && key == p.injectKey1 {
@@ -369,8 +375,13 @@ func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	if !t.list {
 		return boolVerdict(ecma.EqualLower(actual, t.scalar))
 	}
-	idx := lookupLower(t.set, actual)
-	if idx >= 0 && idx < t.firstBad {
+	if t.few != nil {
+		for _, w := range t.few {
+			if ecma.EqualLower(actual, w) {
+				return vTrue
+			}
+		}
+	} else if idx := lookupLower(t.set, actual); idx >= 0 && idx < t.firstBad {
 		return vTrue
 	}
 	if t.unspellable != nil {

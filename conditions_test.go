@@ -210,3 +210,35 @@ func TestUnsupportedPropertyTypes(t *testing.T) {
 		t.Errorf("+Inf icontains infinity: got %s", got)
 	}
 }
+
+// TestPlainVersionFastPath holds parsePlainVersion to the general grammar
+// on every string of up to seven characters over digits, dots and a few
+// others: where the fast path answers, it must answer the same.
+func TestPlainVersionFastPath(t *testing.T) {
+	const alphabet = "019.v- "
+	fast := 0
+	check := func(s string) {
+		if v, ok := parsePlainVersion(s); ok {
+			fast++
+			if want, wok := parseAnyVersion(s); !wok || want != v {
+				t.Fatalf("parsePlainVersion(%q) = %v; the general grammar says %v, %v", s, v, want, wok)
+			}
+		}
+	}
+	var walk func(s string)
+	walk = func(s string) {
+		check(s)
+		if len(s) < 7 {
+			for i := 0; i < len(alphabet); i++ {
+				walk(s + alphabet[i:i+1])
+			}
+		}
+	}
+	walk("")
+	for _, s := range []string{"123456789012345", "1234567890123456", "1.2.123456789012345", "1.2.3.4", "10.20.30"} {
+		check(s)
+	}
+	if fast < 1000 {
+		t.Errorf("the fast path answered only %d strings", fast)
+	}
+}

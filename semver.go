@@ -23,6 +23,14 @@ type version [3]float64
 // parseVersion parses s with PostHog's grammar. ok is false for a string
 // posthog-node would reject as "Invalid semver".
 func parseVersion(s string) (v version, ok bool) {
+	if v, ok := parsePlainVersion(s); ok {
+		return v, true
+	}
+	return parseAnyVersion(s)
+}
+
+// parseAnyVersion is parseVersion without the fast path.
+func parseAnyVersion(s string) (v version, ok bool) {
 	s = ecma.TrimSpace(s)
 	if s != "" && (s[0] == 'v' || s[0] == 'V') {
 		s = s[1:]
@@ -53,6 +61,29 @@ func parseVersion(s string) (v version, ok bool) {
 		v[i] = n
 	}
 	return v, true
+}
+
+// parsePlainVersion parses the common shape, one to three dot-separated
+// parts of at most 15 digits without leading zeros and nothing else, in one
+// pass. ok is false for anything else, which parseVersion then reads with
+// the general grammar.
+func parsePlainVersion(s string) (v version, ok bool) {
+	part, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if digits == 15 || (digits == 1 && s[i-1] == '0') {
+				return v, false
+			}
+			v[part] = v[part]*10 + float64(c-'0')
+			digits++
+		case c == '.' && digits > 0 && part < 2:
+			part, digits = part+1, 0
+		default:
+			return v, false
+		}
+	}
+	return v, digits > 0
 }
 
 // versionPart parses one numeric part: ASCII digits, no leading zero.

@@ -146,6 +146,21 @@ type compiler struct {
 	raw      []map[string]any // the flags as decoded, by index
 	slots    map[string]int32 // group type name -> property view slot
 	keyIDs   map[string]int32 // property key -> filter.keyID
+	regexps  map[string]*ecma.Regexp
+}
+
+// regexp compiles a regex filter's pattern once per document: a Regexp is
+// immutable, so flags with the same pattern share it.
+func (c *compiler) regexp(pattern string) *ecma.Regexp {
+	if r, ok := c.regexps[pattern]; ok {
+		return r
+	}
+	if c.regexps == nil {
+		c.regexps = map[string]*ecma.Regexp{}
+	}
+	r := ecma.CompileRegexp(pattern)
+	c.regexps[pattern] = r
+	return r
 }
 
 // compile parses and compiles a definitions document.
@@ -717,7 +732,7 @@ func (c *compiler) compileOperand(f *filter, val any) {
 	case opIContains, opNotIContains, opStartsWith, opNotStartsWith, opEndsWith, opNotEndsWith:
 		f.folded = ecma.ASCIILower(jsString(val))
 	case opRegex, opNotRegex:
-		f.re = ecma.CompileRegexp(jsString(val))
+		f.re = c.regexp(jsString(val))
 		switch f.re.Status() {
 		case ecma.RegexpNotPortable:
 			f.bad = inconclusive("regex %q needs the server: %s", jsString(val), f.re.Reason())
@@ -808,10 +823,20 @@ func compileExact(val any, pmv2 bool) *exactTarget {
 		lower := ecma.ToLower(s)
 		if _, seen := t.set[lower]; !seen {
 			t.set[lower] = int32(i)
+			t.few = append(t.few, lower)
 		}
+	}
+	if len(t.few) > maxFew {
+		t.few = nil
+	} else {
+		t.few = slices.Clip(t.few)
+		t.set = nil // every spelling in set comes before firstBad
 	}
 	return t
 }
+
+// maxFew is the longest exact list compared item by item (exactTarget.few).
+const maxFew = 4
 
 // exactString is posthog-core's exactMatchString for a canonical value.
 func exactString(v any) (string, string) {
