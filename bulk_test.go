@@ -130,6 +130,12 @@ func TestEvaluateAllAllocations(t *testing.T) {
 	}); n > float64(len(all)) {
 		t.Errorf("EvaluateAll: %v allocations for %d results, want at most one each", n, len(all))
 	}
+	if raceEnabled {
+		// sync.Pool drops items at random under the race detector; CI also
+		// runs this test without it.
+		t.Log("EvaluateAllInto's zero-allocation check is not run under -race")
+		return
+	}
 	if n := testing.AllocsPerRun(50, func() {
 		all = c.EvaluateAllInto(ctx, users[i%len(users)], all)
 		i++
