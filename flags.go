@@ -620,10 +620,10 @@ func (c *Client) EvaluateAllInto(ctx context.Context, user User, dst map[string]
 	}
 	if s != nil {
 		ev := newEvaluator(s, &user, c.cfg.now)
-		// The cohort and property tables grow with their product with the
-		// number of group types; past maxDense entries the evaluation uses
-		// the sparse cohort memo of a single evaluation and reads
-		// properties from the user's maps each time.
+		// The cohort and property tables have an entry per cohort, or per
+		// property key, for each property view (the person and each group
+		// type). Past maxDense entries the evaluation uses the sparse cohort
+		// memo of a single evaluation and reads the user's maps each time.
 		cohorts, props := len(s.cohorts)*s.views, s.propKeys*s.views
 		if cohorts > maxDense {
 			cohorts = 0
