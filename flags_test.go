@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -195,54 +193,30 @@ func TestEmptyDistinctIDEvaluates(t *testing.T) {
 // snapshot's variant, so an evaluation that mixed two snapshots would see
 // child off.
 func TestSwapUnderLoad(t *testing.T) {
-	docFor := func(v string) []byte {
-		return []byte(`{"flags":[
-		  {"key":"parent","active":true,"filters":{"groups":[{"rollout_percentage":100,"variant":"` + v + `"}],
-		    "multivariate":{"variants":[{"key":"a","rollout_percentage":50},{"key":"b","rollout_percentage":50}]},
-		    "payloads":{"` + v + `":"\"` + v + `\""}}},
-		  {"key":"child","active":true,"filters":{"groups":[{"properties":[{"key":"parent","type":"flag","operator":"flag_evaluates_to","value":"` + v + `","dependency_chain":["parent"]}],"rollout_percentage":100}]}}
-		]}`)
-	}
-	docs := [][]byte{docFor("a"), docFor("b")}
+	docs := [][]byte{[]byte(swapDoc("a")), []byte(swapDoc("b"))}
 	c := newTestClient(t, string(docs[0]))
 	ctx := context.Background()
-	stop := make(chan struct{})
-	var evals atomic.Int64
-	var wg sync.WaitGroup
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			u := User{DistinctID: "u"}
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if !c.IsEnabled(ctx, "child", u) {
-					t.Error("child was off: an evaluation mixed two snapshots")
-					return
-				}
-				all := c.EvaluateAll(ctx, u)
-				p := all["parent"]
-				if !all["child"].Enabled || string(p.Payload) != `"`+p.Variant+`"` {
-					t.Errorf("EvaluateAll mixed snapshots: %+v", all)
-					return
-				}
-				evals.Add(1)
-			}
-		}()
-	}
+	u := User{DistinctID: "u"}
+	stop := startReaders(8, func() bool {
+		if !c.IsEnabled(ctx, "child", u) {
+			t.Error("child was off: an evaluation mixed two snapshots")
+			return false
+		}
+		all := c.EvaluateAll(ctx, u)
+		p := all["parent"]
+		if !all["child"].Enabled || string(p.Payload) != `"`+p.Variant+`"` {
+			t.Errorf("EvaluateAll mixed snapshots: %+v", all)
+			return false
+		}
+		return true
+	})
 	for i := 0; i < 500; i++ {
 		if err := c.Load(docs[i%2]); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(50 * time.Microsecond)
 	}
-	close(stop)
-	wg.Wait()
-	if evals.Load() == 0 {
+	if stop() == 0 {
 		t.Fatal("no evaluation ran")
 	}
 }

@@ -29,6 +29,22 @@ type depGraph struct {
 	cohortCohorts [][]int32
 }
 
+// eachFilter calls fn for every filter of every flag condition and every
+// cohort, with the node number of its owner: flag i is node i, cohort j is
+// node len(s.flags)+j.
+func (s *Snapshot) eachFilter(fn func(node int, f *filter)) {
+	for i := range s.flags {
+		for j := range s.flags[i].conditions {
+			for k := range s.flags[i].conditions[j].filters {
+				fn(i, &s.flags[i].conditions[j].filters[k])
+			}
+		}
+	}
+	for j := range s.cohorts {
+		forEachFilter(&s.cohorts[j].root, func(f *filter) { fn(len(s.flags)+j, f) })
+	}
+}
+
 // forEachFilter calls fn for every filter of every group in g, nested ones
 // included.
 func forEachFilter(g *propertyGroup, fn func(*filter)) {
@@ -82,50 +98,40 @@ func (c *compiler) analyze() {
 			f.fatal = inconclusive("cohort %s nests cohorts %d deep, over the limit of %d (MaxNesting)", s.cohorts[t].id, cohortDepth(t), maxNesting)
 		}
 	}
-	for i := range s.cohorts {
-		forEachFilter(&s.cohorts[i].root, markCohort)
-	}
-	for i := range s.flags {
-		for j := range s.flags[i].conditions {
-			for k := range s.flags[i].conditions[j].filters {
-				markCohort(&s.flags[i].conditions[j].filters[k])
-			}
-		}
-	}
+	s.eachFilter(func(_ int, f *filter) { markCohort(f) })
 
 	// Flags and cohorts together: node i < nf is flag i, node nf+j cohort j.
 	g := &depGraph{
 		flagFlags: make([][]int32, nf), flagCohorts: make([][]int32, nf),
 		cohortFlags: make([][]int32, nc), cohortCohorts: make([][]int32, nc),
 	}
-	add := func(flags, cohorts *[]int32, f *filter) {
-		switch {
-		case f.typ == filterFlag && f.dep.broken == nil:
-			*flags = append(*flags, f.dep.chain...)
-		case f.typ == filterCohort && f.cohort >= 0 && f.fatal == nil:
-			*cohorts = append(*cohorts, f.cohort)
+	lists := func(n int) (flags, cohorts *[]int32) {
+		if n < nf {
+			return &g.flagFlags[n], &g.flagCohorts[n]
 		}
+		return &g.cohortFlags[n-nf], &g.cohortCohorts[n-nf]
 	}
-	for i := range s.flags {
-		for j := range s.flags[i].conditions {
-			for k := range s.flags[i].conditions[j].filters {
-				add(&g.flagFlags[i], &g.flagCohorts[i], &s.flags[i].conditions[j].filters[k])
+	edges := func() {
+		for n := 0; n < nf+nc; n++ {
+			flags, cohorts := lists(n)
+			*flags, *cohorts = (*flags)[:0], (*cohorts)[:0]
+		}
+		s.eachFilter(func(n int, f *filter) {
+			flags, cohorts := lists(n)
+			switch {
+			case f.typ == filterFlag && f.dep.broken == nil:
+				*flags = append(*flags, f.dep.chain...)
+			case f.typ == filterCohort && f.cohort >= 0 && f.fatal == nil:
+				*cohorts = append(*cohorts, f.cohort)
 			}
-		}
+		})
 	}
-	for i := range s.cohorts {
-		forEachFilter(&s.cohorts[i].root, func(f *filter) { add(&g.cohortFlags[i], &g.cohortCohorts[i], f) })
-	}
+	edges()
 	succ := func(n int32) []int32 {
-		var flags, cohorts []int32
-		if int(n) < nf {
-			flags, cohorts = g.flagFlags[n], g.flagCohorts[n]
-		} else {
-			flags, cohorts = g.cohortFlags[int(n)-nf], g.cohortCohorts[int(n)-nf]
-		}
-		out := make([]int32, 0, len(flags)+len(cohorts))
-		out = append(out, flags...)
-		for _, c := range cohorts {
+		flags, cohorts := lists(int(n))
+		out := make([]int32, 0, len(*flags)+len(*cohorts))
+		out = append(out, *flags...)
+		for _, c := range *cohorts {
 			out = append(out, int32(nf)+c)
 		}
 		return out
@@ -142,33 +148,8 @@ func (c *compiler) analyze() {
 			}
 		}
 	}
-	for i := range s.flags {
-		for j := range s.flags[i].conditions {
-			for k := range s.flags[i].conditions[j].filters {
-				breakCycles(&s.flags[i].conditions[j].filters[k])
-			}
-		}
-	}
-	for i := range s.cohorts {
-		forEachFilter(&s.cohorts[i].root, breakCycles)
-	}
-	// Rebuild the edges without the broken filters: the graph is now acyclic.
-	for i := range g.flagFlags {
-		g.flagFlags[i], g.flagCohorts[i] = g.flagFlags[i][:0], g.flagCohorts[i][:0]
-	}
-	for i := range g.cohortFlags {
-		g.cohortFlags[i], g.cohortCohorts[i] = g.cohortFlags[i][:0], g.cohortCohorts[i][:0]
-	}
-	for i := range s.flags {
-		for j := range s.flags[i].conditions {
-			for k := range s.flags[i].conditions[j].filters {
-				add(&g.flagFlags[i], &g.flagCohorts[i], &s.flags[i].conditions[j].filters[k])
-			}
-		}
-	}
-	for i := range s.cohorts {
-		forEachFilter(&s.cohorts[i].root, func(f *filter) { add(&g.cohortFlags[i], &g.cohortCohorts[i], f) })
-	}
+	s.eachFilter(func(_ int, f *filter) { breakCycles(f) })
+	edges() // without the broken filters: the graph is now acyclic
 	s.graph = g
 }
 

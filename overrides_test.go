@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -100,31 +99,19 @@ func TestOverridesWithoutDefinitions(t *testing.T) {
 func TestOverrideWhileEvaluating(t *testing.T) {
 	c := newTestClient(t, overrideDoc)
 	ctx := context.Background()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			u := User{DistinctID: "u"}
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				r := c.Evaluate(ctx, "pricing", u)
-				switch {
-				case r.Reason == ReasonMatched && r.Variant == "control":
-				case r.Reason == ReasonOverride && (r.Variant == "test" || r.Variant == "control"):
-				default:
-					t.Errorf("unexpected result: %+v", r)
-					return
-				}
-				c.EvaluateAll(ctx, u)
-			}
-		}()
-	}
+	u := User{DistinctID: "u"}
+	stop := startReaders(4, func() bool {
+		r := c.Evaluate(ctx, "pricing", u)
+		switch {
+		case r.Reason == ReasonMatched && r.Variant == "control":
+		case r.Reason == ReasonOverride && (r.Variant == "test" || r.Variant == "control"):
+		default:
+			t.Errorf("unexpected result: %+v", r)
+			return false
+		}
+		c.EvaluateAll(ctx, u)
+		return true
+	})
 	for i := 0; i < 2000; i++ {
 		switch i % 3 {
 		case 0:
@@ -135,6 +122,7 @@ func TestOverrideWhileEvaluating(t *testing.T) {
 			c.ClearOverrides()
 		}
 	}
-	close(stop)
-	wg.Wait()
+	if stop() == 0 {
+		t.Fatal("no evaluation ran")
+	}
 }

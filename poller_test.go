@@ -512,13 +512,6 @@ func TestCloseCancelsInFlight(t *testing.T) {
 // "child" is on exactly when "parent" has that document's variant, so an
 // evaluation that mixed two snapshots would see child off.
 func TestSwapsDuringEvaluation(t *testing.T) {
-	doc := func(v string) string {
-		return `{"flags":[
-		  {"key":"parent","active":true,"filters":{"groups":[{"rollout_percentage":100,"variant":"` + v + `"}],
-		    "multivariate":{"variants":[{"key":"a","rollout_percentage":50},{"key":"b","rollout_percentage":50}]},
-		    "payloads":{"` + v + `":"\"` + v + `\""}}},
-		  {"key":"child","active":true,"filters":{"groups":[{"properties":[{"key":"parent","type":"flag","operator":"flag_evaluates_to","value":"` + v + `","dependency_chain":["parent"]}],"rollout_percentage":100}]}}]}`
-	}
 	var n atomic.Int64
 	srv := newFakeServer(t)
 	srv.then(func(w http.ResponseWriter, r *http.Request) {
@@ -526,7 +519,7 @@ func TestSwapsDuringEvaluation(t *testing.T) {
 		if n.Add(1)%2 == 0 {
 			v = "b"
 		}
-		w.Write([]byte(doc(v)))
+		w.Write([]byte(swapDoc(v)))
 	})
 	fast := func(c *config) error {
 		c.sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, 2*time.Millisecond) }
@@ -541,37 +534,26 @@ func TestSwapsDuringEvaluation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
+	u := User{DistinctID: "u"}
 	var evals atomic.Int64
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			u := User{DistinctID: "u"}
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				all := c.EvaluateAll(ctx, u)
-				p := all["parent"]
-				if !c.IsEnabled(ctx, "child", u) || !all["child"].Enabled || string(p.Payload) != `"`+p.Variant+`"` {
-					t.Errorf("an evaluation mixed snapshots: %+v", all)
-					return
-				}
-				// Leave the poller some CPU on a small machine.
-				if evals.Add(1)%64 == 0 {
-					time.Sleep(100 * time.Microsecond)
-				}
-			}
-		}()
-	}
+	stop := startReaders(8, func() bool {
+		all := c.EvaluateAll(ctx, u)
+		p := all["parent"]
+		if !c.IsEnabled(ctx, "child", u) || !all["child"].Enabled || string(p.Payload) != `"`+p.Variant+`"` {
+			t.Errorf("an evaluation mixed snapshots: %+v", all)
+			return false
+		}
+		// Leave the poller some CPU on a small machine.
+		if evals.Add(1)%64 == 0 {
+			time.Sleep(100 * time.Microsecond)
+		}
+		return true
+	})
 	for n.Load() < 60 {
 		time.Sleep(time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
+	if stop() == 0 {
+		t.Fatal("no evaluation ran")
+	}
 	t.Logf("%d evaluations across %d swaps", evals.Load(), n.Load())
 }

@@ -94,13 +94,7 @@ func TestStress(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	heap := func() uint64 {
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
-	heapStart := heap()
+	heapStart := heapInUse()
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -200,7 +194,7 @@ func TestStress(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	client.ClearOverrides()
-	heapEnd := heap()
+	heapEnd := heapInUse()
 	runtime.KeepAlive(expected) // measured with them, both times
 	runtime.KeepAlive(expectedAll)
 	t.Logf("%d evaluations, %d swaps, heap %d KiB before and %d KiB after", evals.Load(), swaps.Load(), heapStart>>10, heapEnd>>10)
