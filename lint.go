@@ -78,13 +78,8 @@ func Validate(doc []byte) []Problem {
 	s, err := compile(doc, compileOptions{runtime: RuntimeAll})
 	if err != nil {
 		p := Problem{Severity: Error, Message: strings.TrimPrefix(err.Error(), "flags: ")}
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
+		if syn := (*json.SyntaxError)(nil); errors.As(err, &syn) {
 			p.Line, p.Column = position(doc, syn.Offset)
-		case errors.As(err, &typ):
-			p.Line, p.Column = position(doc, typ.Offset)
 		}
 		return []Problem{p}
 	}
@@ -120,20 +115,26 @@ func (l *linter) add(sev Severity, flag, path, format string, args ...any) {
 }
 
 // document reports what compiling the document noted outside any flag:
-// duplicate keys and ignored entries. Malformed flags are reported by flag.
+// duplicate keys and ignored entries. Malformed flags, whose warnings are
+// their causes, are reported by flag.
 func (l *linter) document() {
-	for _, w := range l.s.warnings {
-		if strings.Contains(w, "is malformed") {
-			continue
+	broken := map[string]bool{}
+	for i := range l.s.flags {
+		if b := l.s.flags[i].broken; b != nil {
+			broken[b.cause] = true
 		}
-		l.add(Warning, "", "flags", "%s", w)
+	}
+	for _, w := range l.s.warnings {
+		if !broken[w] {
+			l.add(Warning, "", "flags", "%s", w)
+		}
 	}
 }
 
 func (l *linter) flag(f *flag) {
 	path := fmt.Sprintf("flags[%d]", f.docIndex)
 	if f.broken != nil {
-		l.add(Error, f.key, path, "%s", strings.TrimPrefix(f.broken.cause, fmt.Sprintf("flag %q is malformed: ", f.key)))
+		l.add(Error, f.key, path, "%s", strings.TrimPrefix(f.broken.cause, malformedPrefix(f.key)))
 	}
 	if f.continuity && f.active {
 		l.add(Error, f.key, path, "experience continuity is enabled: the flag can never be decided locally")
@@ -142,7 +143,7 @@ func (l *linter) flag(f *flag) {
 		l.add(Warning, f.key, path, `evaluation_runtime is "client": a server-side client (the default) does not evaluate it`)
 	}
 	if f.group.set && f.group.name == "" {
-		l.add(Error, f.key, path+".filters.aggregation_group_type_index", "group type index %s is not in group_type_mapping", ecma.FormatNumber(f.group.index))
+		l.add(Error, f.key, path+".filters.aggregation_group_type_index", "%s", f.group.unknown.cause)
 	}
 	if len(f.variants) > 0 {
 		sum := 0.0
@@ -191,8 +192,6 @@ func (l *linter) filter(f *filter, flag, path string) {
 		return
 	}
 	switch {
-	case f.op == opUnknown:
-		l.add(Error, flag, path, "unknown operator %q", strings.TrimLeft(f.opName, "\x00"))
 	case f.re != nil && f.re.Status() == ecma.RegexpInvalid:
 		l.add(Error, flag, path, "regex %q does not compile in JavaScript (%s): it never matches", jsString(f.value), f.re.Reason())
 	case f.bad != nil:

@@ -350,13 +350,16 @@ func brokenFilter(why *inconclusiveError) filter {
 	return filter{typ: filterProperty, op: opUnknown, key: "\x00", bad: why, missing: why}
 }
 
+// malformedPrefix begins the cause of a flag that a malformed field breaks.
+func malformedPrefix(key string) string { return fmt.Sprintf("flag %q is malformed: ", key) }
+
 // compileFlag compiles one flag. Problems confined to one filter make that
 // filter undecided; a wrong JSON type in a field the flag cannot do without
 // marks the whole flag broken.
 func (c *compiler) compileFlag(f *flag, m map[string]any) {
 	breakf := func(format string, args ...any) {
 		if f.broken == nil {
-			f.broken = inconclusive("flag %q is malformed: "+format, append([]any{f.key}, args...)...)
+			f.broken = inconclusive("%s%s", malformedPrefix(f.key), fmt.Sprintf(format, args...))
 			c.warnf("%s", f.broken.cause)
 		}
 	}
@@ -902,7 +905,7 @@ func jsonType(v any) string {
 		return "null"
 	case bool:
 		return "a boolean"
-	case json.Number, float64:
+	case float64:
 		return "a number"
 	case string:
 		return "a string"
