@@ -533,30 +533,31 @@ func regexMatch(f *filter, pv scalar) verdict {
 	if f.re.Status() == ecma.RegexpInvalid {
 		return vFalse // a pattern JavaScript rejects matches nothing, either way
 	}
-	s := pv.str
-	if pv.kind != kindString {
-		var ok bool
-		if s, ok = regexSubject(pv); !ok {
+	var matched, portable bool
+	if pv.kind == kindString {
+		matched, portable = f.re.Match(pv.str)
+	} else {
+		// String(v) for any other value is written into buf. Match lets its
+		// subject escape (Go's regexp keeps it in a pooled matcher), so buf
+		// is handed only to a DFA, and copied for the regexp package.
+		var buf [64]byte
+		s, b, ok := scalarString(pv, buf[:])
+		if !ok {
 			return undecided(unsupportedType(f.key, pv.raw))
 		}
+		if b != nil {
+			var done bool
+			if matched, portable, done = f.re.MatchDFA(bytesString(b)); !done {
+				matched, portable = f.re.Match(string(b))
+			}
+		} else {
+			matched, portable = f.re.Match(s)
+		}
 	}
-	matched, portable := f.re.Match(s)
 	if !portable {
 		return verdict{out: outInconclusive, regex: true, cause: regexSubjectCause}
 	}
 	return boolVerdict(matched == (f.op == opRegex))
-}
-
-// regexSubject is String(v) for a property value that is not a string, as
-// a string of its own: the regexp package may keep a subject in its pooled
-// matchers, so it cannot alias a stack buffer.
-func regexSubject(pv scalar) (string, bool) {
-	var buf [64]byte
-	s, b, ok := scalarString(pv, buf[:])
-	if b != nil {
-		s = string(b)
-	}
-	return s, ok
 }
 
 var regexSubjectCause = inconclusive("regex subject holds non-ASCII characters or a carriage return, which posthog-node leaves to the server")

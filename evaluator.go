@@ -118,15 +118,29 @@ func (ev *evaluator) result(f *flag, withPayload bool) Result {
 	if f.filtered != 0 {
 		return Result{Key: f.key, Reason: f.filtered, Condition: -1}
 	}
-	a, ok := ev.answerOf(f.index)
+	var a answer
 	switch {
-	case ok && ev.tr == nil:
-	case f.plain && ev.tr == nil:
+	case ev.tr != nil:
+		a = ev.traced(f)
+	case f.plain:
 		a = decided(f.plainValue(ev.user.DistinctID))
 	default:
-		a = ev.traced(f)
-		ev.remember(f.index, a)
+		var ok bool
+		if a, ok = ev.answerOf(f.index); !ok {
+			a = ev.traced(f)
+			// Only a bulk evaluation can ask for this flag again, as a
+			// dependency of a later one; remembering an undecided answer
+			// costs an allocation for its cause.
+			if ev.memo.dense != nil {
+				ev.remember(f.index, a)
+			}
+		}
 	}
+	return f.resultOf(a, withPayload)
+}
+
+// resultOf turns f's answer into a Result.
+func (f *flag) resultOf(a answer, withPayload bool) Result {
 	if a.failed() {
 		return Result{Key: f.key, Reason: ReasonInconclusive, Condition: -1, Err: a.fail.cause}
 	}

@@ -134,11 +134,8 @@ type VariantTrace struct {
 // step. It allocates freely; Evaluate does not pay for it.
 func (c *Client) Explain(ctx context.Context, key string, user User) Explanation {
 	s, f, set := c.find(key)
-	switch {
-	case f == nil:
+	if f == nil {
 		return Explanation{Result: unevaluated(key, s, set), Override: set != nil}
-	case f.filtered != 0:
-		return Explanation{Result: Result{Key: key, Reason: f.filtered, Condition: -1}}
 	}
 	ev := newEvaluator(s, &user, c.cfg.now)
 	ev.tr = &tracer{}

@@ -559,8 +559,9 @@ func (c *Client) Close() error {
 
 // IsEnabled reports whether the flag is on for user: true for true or any
 // variant, false otherwise, including when the flag is inconclusive or
-// unknown. It does not allocate unless a property value is a composite
-// (array, object) that a filter has to convert. The context is not used:
+// unknown. It does not allocate, except for a regex filter whose pattern is
+// too large for a DFA reading a property that is not a string, and for a
+// flag whose dependency is undecided (to build the cause). The context is not used:
 // evaluation never blocks; it is accepted so that the signature can carry
 // tracing later without a breaking change.
 func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
@@ -703,12 +704,7 @@ func (c *Client) evaluate(key string, user *User, withPayload bool) Result {
 		return unevaluated(key, s, set)
 	}
 	if f.plain && f.filtered == 0 {
-		v := f.plainValue(user.DistinctID)
-		r := Result{Key: key, Enabled: v.on, Variant: f.variantKey(v), Reason: v.reason, Condition: int(v.cond)}
-		if withPayload {
-			r.Payload = f.payloadOf(v)
-		}
-		return r
+		return f.resultOf(decided(f.plainValue(user.DistinctID)), withPayload)
 	}
 	ev := newEvaluator(s, user, c.cfg.now)
 	return ev.result(f, withPayload)

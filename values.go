@@ -19,8 +19,8 @@ import (
 // come from the definitions document and are converted once, at load time,
 // into the canonical forms nil, bool, float64, string, []any and
 // map[string]any (plus undefined for an absent field). Property values come
-// from the caller as Go values; scalars are read in place without allocating,
-// and only composite values are converted.
+// from the caller as Go values and are read in place, composites included,
+// without converting or allocating.
 
 // undefined is the JavaScript undefined: a field that is absent.
 type undefined struct{}

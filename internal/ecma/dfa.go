@@ -135,16 +135,20 @@ func buildDFA(prog *syntax.Prog, budget int) *dfa {
 	d.next = make([]uint16, d.ncls) // the match state loops to itself
 	for si := 1; si < len(states); si++ {
 		s := states[si]
-		matched, ok := b.closure(s.pcs, syntax.EmptyOpContext(prevRune[s.prev], -1))
+		// The closure at the end of the text; without assertions it is
+		// the closure before every byte too, and b.runes stays valid.
+		atEnd, ok := b.closure(s.pcs, syntax.EmptyOpContext(prevRune[s.prev], -1))
 		if !ok {
 			return nil
 		}
-		d.accept = append(d.accept, matched)
+		d.accept = append(d.accept, atEnd)
 		for c := 0; c < d.ncls; c++ {
 			r := reps[c]
-			matched, ok := b.closure(s.pcs, syntax.EmptyOpContext(prevRune[s.prev], r))
-			if !ok {
-				return nil
+			matched := atEnd
+			if assertions {
+				if matched, ok = b.closure(s.pcs, syntax.EmptyOpContext(prevRune[s.prev], r)); !ok {
+					return nil
+				}
 			}
 			if matched {
 				d.next = append(d.next, 0)

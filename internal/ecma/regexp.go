@@ -98,17 +98,12 @@ func (r *Regexp) GoPattern() string { return r.goPat }
 // allocate and runs in time linear in len(subject): a table lookup per byte
 // for patterns small enough for a DFA, Go's regexp otherwise.
 func (r *Regexp) Match(subject string) (matched, portable bool) {
-	switch r.status {
-	case RegexpMatchAll:
+	switch {
+	case r.status == RegexpMatchAll:
 		return true, true
-	case RegexpOK:
-		if r.re == nil {
-			return false, true
-		}
-	default:
+	case r.status != RegexpOK:
 		return false, true
-	}
-	if r.dfa != nil {
+	case r.dfa != nil:
 		return r.dfa.match(subject)
 	}
 	for i := 0; i < len(subject); i++ {
@@ -117,6 +112,17 @@ func (r *Regexp) Match(subject string) (matched, portable bool) {
 		}
 	}
 	return r.re.MatchString(subject), true
+}
+
+// MatchDFA is Match for a RegexpOK pattern that has a DFA; done is false,
+// and nothing was matched, for any other. Unlike Match it does not let
+// subject escape, so the subject may live in the caller's stack buffer.
+func (r *Regexp) MatchDFA(subject string) (matched, portable, done bool) {
+	if r.status != RegexpOK || r.dfa == nil {
+		return false, false, false
+	}
+	matched, portable = r.dfa.match(subject)
+	return matched, portable, true
 }
 
 // CompileRegexp analyses pattern, which is String(value) of the filter value.
@@ -154,8 +160,9 @@ func CompileRegexp(pattern string) *Regexp {
 		r.reason = why
 		return r
 	}
-	re, err := regexp.Compile(r.goPat)
-	if err != nil {
+	// Parse and compile once: for a DFA when the program is small, and
+	// otherwise for Go's regexp package, which compiles the same program.
+	rejected := func(err error) *Regexp {
 		r.reason = "RE2 rejects the translation: " + err.Error()
 		var se *syntax.Error
 		if errors.As(err, &se) {
@@ -167,13 +174,20 @@ func CompileRegexp(pattern string) *Regexp {
 		}
 		return r
 	}
-	r.status, r.re = RegexpOK, re
-	// The same program regexp.Compile builds; a DFA for it if it is small.
-	if sre, err := syntax.Parse(r.goPat, syntax.Perl); err == nil {
-		if prog, err := syntax.Compile(sre.Simplify()); err == nil {
-			r.dfa = buildDFA(prog, dfaBudgetBase+dfaBudgetPerInst*len(prog.Inst))
+	sre, err := syntax.Parse(r.goPat, syntax.Perl)
+	if err != nil {
+		return rejected(err)
+	}
+	prog, err := syntax.Compile(sre.Simplify())
+	if err != nil {
+		return rejected(err)
+	}
+	if r.dfa = buildDFA(prog, dfaBudgetBase+dfaBudgetPerInst*len(prog.Inst)); r.dfa == nil {
+		if r.re, err = regexp.Compile(r.goPat); err != nil {
+			return rejected(err)
 		}
 	}
+	r.status = RegexpOK
 	return r
 }
 
