@@ -52,6 +52,12 @@ func (d *flagDef) serves(v string) bool {
 	if d.holdout != nil && v == "holdout-"+strconv.Itoa(d.holdout.id) {
 		return true
 	}
+	return d.hasVariant(v)
+}
+
+// hasVariant reports whether v is one of the flag's variants (its holdout's
+// variant is not).
+func (d *flagDef) hasVariant(v string) bool {
 	return slices.ContainsFunc(d.variants, func(x Variant) bool { return x.Key == v })
 }
 
@@ -390,22 +396,14 @@ func (f *Fixture) Group(key, groupType string) *Fixture {
 // Inactive switches the flag off: it stays in the document, as PostHog
 // serves inactive flags, and evaluates to false with [flags.ReasonDisabled].
 func (f *Fixture) Inactive(key string) *Fixture {
-	if key == "" {
-		return f.fail(call("Inactive", key), "empty flag key")
-	}
-	f.flag(key).inactive = true
-	return f
+	return f.set("Inactive", key, func(d *flagDef) { d.inactive = true })
 }
 
 // ExperienceContinuity sets ensure_experience_continuity on the flag. Only
 // PostHog's server can evaluate such a flag, so local evaluation is
 // inconclusive ([flags.ErrInconclusive]).
 func (f *Fixture) ExperienceContinuity(key string) *Fixture {
-	if key == "" {
-		return f.fail(call("ExperienceContinuity", key), "empty flag key")
-	}
-	f.flag(key).continuity = true
-	return f
+	return f.set("ExperienceContinuity", key, func(d *flagDef) { d.continuity = true })
 }
 
 // DeviceBucketing makes the flag bucket users by device id
@@ -413,10 +411,17 @@ func (f *Fixture) ExperienceContinuity(key string) *Fixture {
 // with [flags.User] DeviceID set, or the result is inconclusive. It does not
 // apply to group flags.
 func (f *Fixture) DeviceBucketing(key string) *Fixture {
+	return f.set("DeviceBucketing", key, func(d *flagDef) { d.device = true })
+}
+
+// set applies fn to the flag key, creating it if needed, for a method that
+// takes only the key; an empty key is recorded as a problem with the call
+// to method instead.
+func (f *Fixture) set(method, key string, fn func(*flagDef)) *Fixture {
 	if key == "" {
-		return f.fail(call("DeviceBucketing", key), "empty flag key")
+		return f.fail(call(method, key), "empty flag key")
 	}
-	f.flag(key).device = true
+	fn(f.flag(key))
 	return f
 }
 
@@ -529,8 +534,8 @@ func (f *Fixture) StaticCohort(name string) *Fixture {
 // payload for a variant the flag does not have, a filter of the wrong kind
 // for its condition's aggregation).
 func (f *Fixture) Err() error {
-	_, problems := f.build()
-	return errors.Join(append(slices.Clone(f.errs), problems...)...)
+	_, err := f.buildErr()
+	return err
 }
 
 // JSON returns the definitions document: indented JSON with the top-level
@@ -547,12 +552,20 @@ func (f *Fixture) JSON() []byte {
 // from the goroutine running the test.
 func (f *Fixture) Build(t testing.TB) []byte {
 	t.Helper()
-	doc, problems := f.build()
-	if err := errors.Join(append(slices.Clone(f.errs), problems...)...); err != nil {
+	doc, err := f.buildErr()
+	if err != nil {
 		t.Fatalf("%v", err)
 		return nil
 	}
 	return doc
+}
+
+// buildErr writes the document and returns it with every problem the
+// fixture has, joined: the recorded errors of its calls, then those build
+// finds. It only reads f.
+func (f *Fixture) buildErr() ([]byte, error) {
+	doc, problems := f.build()
+	return doc, errors.Join(append(slices.Clone(f.errs), problems...)...)
 }
 
 // NewClient returns a client serving the fixture's document, as
@@ -725,7 +738,7 @@ func Flag(key string, value any) Filter {
 		f.err = errors.New("Flag: empty flag key")
 	}
 	if f.err == nil {
-		f.value, _ = json.Marshal(value)
+		f.value, _ = marshalValue(value) // a bool or a string: it cannot fail
 	}
 	return f
 }
@@ -907,7 +920,8 @@ func (o *orderedObject) add(k string, v any) {
 	o.values = append(o.values, v)
 }
 
-// MarshalJSON writes the object with its keys in order.
+// MarshalJSON writes the object with its keys in order, without escaping
+// HTML characters, like the rest of the document.
 func (o orderedObject) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
@@ -915,13 +929,13 @@ func (o orderedObject) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, err := json.Marshal(k)
+		kb, err := marshalValue(k)
 		if err != nil {
 			return nil, err
 		}
 		b.Write(kb)
 		b.WriteByte(':')
-		vb, err := json.Marshal(o.values[i])
+		vb, err := marshalValue(o.values[i])
 		if err != nil {
 			return nil, err
 		}
@@ -1032,7 +1046,7 @@ func (f *Fixture) build() ([]byte, []error) {
 			if c.variant != "" {
 				v := c.variant
 				cj.Variant = &v
-				if !slices.ContainsFunc(d.variants, func(x Variant) bool { return x.Key == v }) {
+				if !d.hasVariant(v) {
 					problem("%s: it serves variant %q, which the flag does not have", where, v)
 				}
 			}

@@ -156,12 +156,20 @@ func TestRollout(t *testing.T) {
 	within(t, "nobody (0%)", share(c, "nobody", 2000), 0, 0)
 	within(t, "everyone (100%)", share(c, "everyone", 2000), 100, 100)
 
-	// Bucketing is stable: the same id always gets the same answer.
-	for i := range 100 {
+	// Bucketing is stable: it depends only on the flag key and the distinct
+	// id, so a client built from another fixture holding the same flag (with
+	// another id, among other flags) gives every user the same answer, and
+	// widening the rollout keeps everyone who was in.
+	same := load(t, flagstest.NewFixture().Bool("other", true).Rollout("beta", 30))
+	wider := load(t, flagstest.NewFixture().Rollout("beta", 60))
+	for i := range 2000 {
 		u := user(fmt.Sprintf("user-%d", i), nil)
-		first := c.IsEnabled(ctx, "beta", u)
-		if again := c.IsEnabled(ctx, "beta", u); again != first {
-			t.Fatalf("beta is not stable for %s", u.DistinctID)
+		in := c.IsEnabled(ctx, "beta", u)
+		if same.IsEnabled(ctx, "beta", u) != in {
+			t.Fatalf("beta is not stable for %s: another fixture's client disagrees", u.DistinctID)
+		}
+		if in && !wider.IsEnabled(ctx, "beta", u) {
+			t.Fatalf("%s is in the 30%% rollout of beta but not in the 60%% one", u.DistinctID)
 		}
 	}
 }
@@ -780,7 +788,8 @@ func TestDocumentShape(t *testing.T) {
 	}
 }
 
-// full builds a fixture that uses every method.
+// full builds a valid fixture that uses every method of Fixture that adds
+// to the document, every filter constructor and every method of Cond.
 func full() *flagstest.Fixture {
 	return flagstest.NewFixture().
 		Bool("new-ui", true).
@@ -801,7 +810,13 @@ func full() *flagstest.Fixture {
 		ExperienceContinuity("sticky").
 		DeviceBucketing("device").
 		Runtime("device", "server").
-		EvaluationContexts("device", "web")
+		EvaluationContexts("device", "web").
+		VariantsOrdered("layout", flagstest.Variant{Key: "wide", Percent: 70}, flagstest.Variant{Key: "narrow", Percent: 30}).
+		Condition("layout", flagstest.When(flagstest.Prop("plan", "exact", "pro")).Serve("narrow")).
+		Condition("project-tier", flagstest.When(flagstest.GroupProp("project", "tier", "exact", "gold")).Group("project")).
+		Where("wide-outside-us", flagstest.Flag("layout", "wide"), flagstest.NotInCohort("us")).
+		StaticCohort("uploaded").
+		Where("uploaded-only", flagstest.InCohort("uploaded"))
 }
 
 func TestDeterministic(t *testing.T) {
@@ -814,9 +829,19 @@ func TestDeterministic(t *testing.T) {
 			t.Fatalf("build %d differs:\n%s\nvs\n%s", i, got, want)
 		}
 	}
+	// JSON, Err and Clone only read the fixture: calling them again on the
+	// same fixture gives the same bytes as a fresh one.
 	f := full()
-	if !bytes.Equal(f.JSON(), f.JSON()) || !bytes.Equal(f.Clone().JSON(), want) {
-		t.Error("JSON and Clone must not change the output")
+	for i := range 3 {
+		if got := f.JSON(); !bytes.Equal(got, want) {
+			t.Fatalf("call %d of JSON on one fixture differs from a fresh fixture's", i)
+		}
+		if err := f.Err(); err != nil {
+			t.Fatalf("call %d of Err: %v", i, err)
+		}
+		if got := f.Clone().JSON(); !bytes.Equal(got, want) {
+			t.Fatalf("call %d: a clone's JSON differs", i)
+		}
 	}
 	if !json.Valid(want) || !bytes.Contains(want, []byte("\n  ")) {
 		t.Error("the document should be valid, indented JSON")
@@ -1051,5 +1076,55 @@ func TestParallel(t *testing.T) {
 				t.Error("a fixture built concurrently differs")
 			}
 		})
+	}
+}
+
+// TestNoHTMLEscaping checks that names holding '<', '>' or '&' are written
+// as they are, not as \u003c escapes, wherever they appear in the document
+// (flag keys, variants, flag dependency values, group types, cohort
+// filters), and that the document still loads and evaluates.
+func TestNoHTMLEscaping(t *testing.T) {
+	f := flagstest.NewFixture().
+		VariantsOrdered("x<y", flagstest.Variant{Key: "<b>", Percent: 100}).
+		DependsOn("dep&", "x<y", "<b>").
+		Group("org", "co<mp>").
+		Bool("org", true).
+		Cohort("c<1>", flagstest.Prop("k<", "exact", "v<&>")).
+		Where("in-c", flagstest.InCohort("c<1>"))
+	doc := f.Build(t)
+	for _, esc := range []string{`\u003c`, `\u003e`, `\u0026`} {
+		if bytes.Contains(doc, []byte(esc)) {
+			t.Errorf("the document holds %s escapes", esc)
+		}
+	}
+	for _, want := range []string{
+		`"key": "x<y"`,    // a flag key
+		`"key": "<b>"`,    // a variant
+		`"key": "dep&"`,   // a flag key
+		`"value": "<b>"`,  // the value of a flag filter (Flag)
+		`"0": "co<mp>"`,   // a group type, in group_type_mapping
+		`"key": "k<"`,     // a property key inside a cohort
+		`"value": "v<&>"`, // a property value inside a cohort
+	} {
+		if !bytes.Contains(doc, []byte(want)) {
+			t.Errorf("the document lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Fatalf("the document:\n%s", doc)
+	}
+	c := load(t, f)
+	u := user("u", map[string]any{"k<": "v<&>"})
+	if got := c.Variant(ctx, "x<y", u); got != "<b>" {
+		t.Errorf("x<y = %q, want <b>", got)
+	}
+	if !c.IsEnabled(ctx, "dep&", u) {
+		t.Error("dep& should follow x<y serving <b>")
+	}
+	if !c.IsEnabled(ctx, "org", flags.User{DistinctID: "u", Groups: map[string]flags.Group{"co<mp>": {Key: "acme"}}}) {
+		t.Error("org should be on for a member of a co<mp> group")
+	}
+	if !c.IsEnabled(ctx, "in-c", u) || c.IsEnabled(ctx, "in-c", user("v", map[string]any{"k<": "v"})) {
+		t.Error("in-c should match exactly the users with k< = v<&>")
 	}
 }

@@ -40,19 +40,11 @@ Flags:
 `
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), evalHelp)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("eval", evalHelp, stderr)
 	var opts clientOptions
 	opts.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if opts.definitions == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "flagctl eval: --definitions is required and no arguments are accepted")

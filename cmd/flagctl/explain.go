@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -24,21 +23,13 @@ Flags:
 `
 
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), explainHelp)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("explain", explainHelp, stderr)
 	var opts clientOptions
 	opts.register(fs)
 	key := fs.String("flag", "", "the flag to explain")
 	userJSON := fs.String("user", "", "the user, as JSON (see above)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if opts.definitions == "" || *key == "" || *userJSON == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "flagctl explain: --definitions, --flag and --user are required and no arguments are accepted")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,22 +23,14 @@ Flags:
 `
 
 func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), fetchHelp)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("fetch", fetchHelp, stderr)
 	host := fs.String("host", flags.DefaultHost, "PostHog's API host")
 	project := fs.String("project-api-key", os.Getenv("POSTHOG_PROJECT_API_KEY"), "the project API key (phc_...); default $POSTHOG_PROJECT_API_KEY")
 	secret := fs.String("secret-key", "", "a project secret key (phs_...) or a personal key (phx_...); default $POSTHOG_SECRET_KEY")
 	out := fs.String("o", "", "the file to write")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long the download may take")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if *secret == "" {
 		*secret = os.Getenv("POSTHOG_SECRET_KEY")
@@ -60,9 +51,11 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "flagctl fetch: %v\n", err)
 		return 1
 	}
-	c, err := flags.New(flags.WithSnapshot(doc), flags.WithRuntime(flags.RuntimeAll))
-	if err == nil {
+	// The public API counts flags only through a client, so build one from
+	// the document just written and close it once counted.
+	if c, err := flags.New(flags.WithSnapshot(doc), flags.WithRuntime(flags.RuntimeAll)); err == nil {
 		fmt.Fprintf(stderr, "wrote %s: %d bytes, %d flags, ETag %s\n", *out, len(doc), c.Snapshot().Len(), etag)
+		c.Close()
 	}
 	return 0
 }

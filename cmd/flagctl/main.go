@@ -12,6 +12,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -69,4 +70,29 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "flagctl <command> -h" for a command's flags.`)
+}
+
+// newFlagSet returns the flag set of the subcommand name, writing its errors
+// and its help (help, then the flags' defaults) to stderr.
+func newFlagSet(name, help string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseArgs parses args into fs. When it returns ok false the subcommand
+// must stop and exit with code: 0 after -h (the help has been printed), 2
+// for a usage error (the error and the help have been printed).
+func parseArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0, false
+		}
+		return 2, false
+	}
+	return 0, true
 }

@@ -495,9 +495,6 @@ func (g *generator) personFilter() property {
 func (g *generator) experiment(f *flagDef) {
 	r := g.r
 	keys := pick(r, variantSets)
-	if len(keys) > 5 {
-		keys = keys[:5]
-	}
 	mv := &multivariate{}
 	weights := splitPercent(r, len(keys))
 	for i, k := range keys {
@@ -623,14 +620,7 @@ func (g *generator) dependencyConditions(f *flagDef) []string {
 	chain := g.chains[t]
 	dep := property{Key: target.Key, Type: "flag", Operator: "flag_evaluates_to", Value: want,
 		DependencyChain: append([]string(nil), chain...)}
-	c := condition{Properties: []property{dep}}
-	if r.chance(0.4) {
-		c.Properties = append(c.Properties, g.personFilter())
-	}
-	if r.chance(0.3) {
-		c.RolloutPercentage = pct(pick(r, []float64{25, 50, 90}))
-	}
-	f.Filters.Groups = []condition{c}
+	f.Filters.Groups = []condition{g.refine(condition{Properties: []property{dep}}, 0.4, []float64{25, 50, 90})}
 	return slices.Clone(chain)
 }
 
@@ -696,13 +686,21 @@ func (g *generator) cohortConditions(f *flagDef) {
 	if r.chance(0.2) {
 		filter.Operator = "not_in"
 	}
-	c := condition{Properties: []property{filter}}
-	if r.chance(0.3) {
+	f.Filters.Groups = []condition{g.refine(condition{Properties: []property{filter}}, 0.3, []float64{10, 50, 100})}
+	g.maybeTruePayload(f, 0.2)
+}
+
+// refine returns c with, with probability filterChance, a person filter
+// added, then, with probability 0.3, a rollout picked from rollouts. It
+// draws in that order: the filter's chance, the filter, the rollout's
+// chance, the rollout.
+func (g *generator) refine(c condition, filterChance float64, rollouts []float64) condition {
+	r := g.r
+	if r.chance(filterChance) {
 		c.Properties = append(c.Properties, g.personFilter())
 	}
 	if r.chance(0.3) {
-		c.RolloutPercentage = pct(pick(r, []float64{10, 50, 100}))
+		c.RolloutPercentage = pct(pick(r, rollouts))
 	}
-	f.Filters.Groups = []condition{c}
-	g.maybeTruePayload(f, 0.2)
+	return c
 }

@@ -96,10 +96,7 @@ func User(i int) flags.User {
 	if plan != "free" && plan != "trial" {
 		ltv = float64(r.between(2000, 900000)) / 100
 	}
-	tags := []any{}
-	for _, t := range sample(r, userTags, r.weighted(30, 40, 20, 10)) {
-		tags = append(tags, t)
-	}
+	tags := list(sample(r, userTags, r.weighted(30, 40, 20, 10))...)
 	companySize := []int{1, 5, 12, 40, 120, 350, 1200, 5000}[r.weighted(8, 15, 20, 20, 15, 10, 8, 4)] + r.intn(10)
 
 	props := map[string]any{
