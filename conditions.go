@@ -207,16 +207,14 @@ type exactTarget struct {
 	// boolish: the value is boolean-like. Under version 2 a number never
 	// equals it.
 	boolish bool
-	// list: the value is a list; set maps each lowercased spelling to the
-	// index of its first item. firstBad is the index of the first item that
-	// cannot be spelled (len of the list if none): posthog-node compares
-	// items in order and stops with an error there.
-	list     bool
-	set      map[string]int32
-	firstBad int32
-	// few holds set's spellings instead when there are at most maxFew:
-	// comparing a handful of short strings beats hashing.
-	few []string
+	// list: the value is a list. The lowercased spellings of its items, up
+	// to the first item that cannot be spelled (posthog-node compares items
+	// in order and stops with an error there), are in few when there are at
+	// most maxFew of them (comparing a handful of short strings beats
+	// hashing), and in set otherwise.
+	list bool
+	few  []string
+	set  map[string]struct{}
 	// scalar is the lowercased spelling of a single value.
 	scalar string
 	// unspellable is the cause when the value (or the first bad item) has no
@@ -375,14 +373,16 @@ func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	if !t.list {
 		return boolVerdict(ecma.EqualLower(actual, t.scalar))
 	}
-	if t.few != nil {
+	if t.set != nil {
+		if hasLower(t.set, actual) {
+			return vTrue
+		}
+	} else {
 		for _, w := range t.few {
 			if ecma.EqualLower(actual, w) {
 				return vTrue
 			}
 		}
-	} else if idx := lookupLower(t.set, actual); idx >= 0 && idx < t.firstBad {
-		return vTrue
 	}
 	if t.unspellable != nil {
 		return undecided(t.unspellable)
@@ -390,9 +390,9 @@ func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	return vFalse
 }
 
-// lookupLower finds the lowercase form of s in set without allocating when
-// s is short ASCII.
-func lookupLower(set map[string]int32, s string) int32 {
+// hasLower reports whether the lowercase form of s is in set, without
+// allocating when s is short ASCII.
+func hasLower(set map[string]struct{}, s string) bool {
 	var buf [64]byte
 	if len(s) <= len(buf) {
 		ascii := true
@@ -408,16 +408,12 @@ func lookupLower(set map[string]int32, s string) int32 {
 			buf[i] = c
 		}
 		if ascii {
-			if i, ok := set[string(buf[:len(s)])]; ok {
-				return i
-			}
-			return -1
+			_, ok := set[string(buf[:len(s)])]
+			return ok
 		}
 	}
-	if i, ok := set[ecma.ToLower(s)]; ok {
-		return i
-	}
-	return -1
+	_, ok := set[ecma.ToLower(s)]
+	return ok
 }
 
 // spell returns the string exact compares for a property value: a string

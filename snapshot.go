@@ -814,26 +814,23 @@ func compileExact(val any, pmv2 bool) *exactTarget {
 		return t
 	}
 	t.list = true
-	t.firstBad = int32(len(list))
-	t.set = make(map[string]int32, len(list))
+	seen := make(map[string]struct{}, len(list))
 	for i, e := range list {
 		s, why := exactString(e)
 		if why != "" {
-			t.firstBad = int32(i)
 			t.unspellable = inconclusive("exact cannot compare item %d of the filter value, %s", i, why)
 			break // posthog-node stops comparing at this item
 		}
 		lower := ecma.ToLower(s)
-		if _, seen := t.set[lower]; !seen {
-			t.set[lower] = int32(i)
+		if _, dup := seen[lower]; !dup {
+			seen[lower] = struct{}{}
 			t.few = append(t.few, lower)
 		}
 	}
 	if len(t.few) > maxFew {
-		t.few = nil
+		t.set, t.few = seen, nil
 	} else {
 		t.few = slices.Clip(t.few)
-		t.set = nil // every spelling in set comes before firstBad
 	}
 	return t
 }
