@@ -417,8 +417,9 @@ func hasLower(set map[string]struct{}, s string) bool {
 }
 
 // spell returns the string exact compares for a property value: a string
-// as it is, anything else as JSON written into buf. why is non-empty when
-// the value has no spelling. The result may alias buf.
+// (or a date's ISO spelling) as it is, anything else as JSON written into
+// buf. why is non-empty when the value has no spelling. The result may
+// alias buf.
 func spell(pv scalar, buf []byte) (s string, why string) {
 	switch pv.kind {
 	case kindString:
@@ -426,58 +427,12 @@ func spell(pv scalar, buf []byte) (s string, why string) {
 			return "", "a string that is not valid UTF-8"
 		}
 		return pv.str, ""
-	case kindNull:
-		return "null", ""
-	case kindBool:
-		if pv.b {
-			return "true", ""
-		}
-		return "false", ""
-	case kindNumber:
-		if why := numberProblem(pv.num); why != "" {
-			return "", why
-		}
-		return bytesString(ecma.AppendNumber(buf[:0], pv.num)), ""
 	case kindDate:
 		return bytesString(appendISO(buf[:0], pv.raw.(time.Time))), ""
-	case kindArray, kindObject:
-		b, why := appendJSON(buf[:0], pv.raw)
-		return bytesString(b), why
 	}
-	return "", "a value of unsupported type " + typeName(pv.raw)
+	b, why := appendJSON(buf[:0], pv)
+	return bytesString(b), why
 }
-
-// representable reports whether a property value has a JSON spelling.
-func representable(pv scalar) bool {
-	switch pv.kind {
-	case kindString:
-		return utf8.ValidString(pv.str)
-	case kindNumber:
-		return isFinite(pv.num)
-	case kindArray, kindObject:
-		return representableGo(pv.raw)
-	case kindNull, kindBool, kindDate:
-		return true
-	}
-	return false
-}
-
-// truthy is posthog-core's isTruthyPropertyValue: true, "true" in any case,
-// or a list whose items are all truthy (so the empty list is truthy).
-func truthy(pv scalar) bool {
-	switch pv.kind {
-	case kindBool:
-		return pv.b
-	case kindString:
-		return ecma.EqualLower(pv.str, "true")
-	case kindArray:
-		return truthyGo(pv.raw)
-	}
-	return false
-}
-
-// truthyValue is truthy for a filter value.
-func truthyValue(v any) bool { return truthyGo(v) }
 
 // boolishValue is posthog-core's isTruthyOrFalsyPropertyValue.
 func boolishValue(v any) bool {

@@ -801,7 +801,7 @@ func compileExact(val any, pmv2 bool) *exactTarget {
 	t := &exactTarget{boolish: boolishValue(val)}
 	list, isList := val.([]any)
 	if (!pmv2 && t.boolish) || (isList && len(list) == 0) {
-		t.truthy, t.want = true, truthyValue(val)
+		t.truthy, t.want = true, truthy(readValue(val))
 		return t
 	}
 	if !isList {
@@ -843,7 +843,7 @@ func exactString(v any) (string, string) {
 	if s, ok := v.(string); ok {
 		return s, ""
 	}
-	b, why := appendJSON(nil, v)
+	b, why := appendJSON(nil, readValue(v))
 	return string(b), why
 }
 

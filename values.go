@@ -2,12 +2,10 @@ package flags
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -102,7 +100,7 @@ func readValue(v any) scalar {
 	case time.Time:
 		return scalar{kind: kindDate, raw: v}
 	case undefined:
-		return scalar{kind: kindUndefined}
+		return scalar{kind: kindUndefined, raw: v}
 	}
 	return scalar{kind: kindUnsupported, raw: v}
 }
@@ -128,16 +126,15 @@ func typeName(v any) string {
 	return reflect.TypeOf(v).String()
 }
 
-// Composite property values ([]any, []string, map[string]any) are read in
-// place, recursively, never converted: appendString, appendJSON, truthyGo
-// and representableGo give String(v), the JSON exact compares, the
-// truthiness and the JSON-representability of any supported Go value,
-// writing into the caller's buffer.
+// Values are spelled, tested for truthiness and checked for a JSON spelling
+// from a scalar (readValue's result), so that the evaluator, which has read
+// a property already, and the compiler, which has canonical filter values,
+// share one implementation. Composites ([]any, []string, map[string]any)
+// are walked in place, never converted.
 
-// appendString appends String(v) for a property value. ok is false for an
-// unsupported type, anywhere inside v.
-func appendString(dst []byte, v any) ([]byte, bool) {
-	s := readValue(v)
+// appendString appends String(v) for the value s. ok is false for an
+// unsupported type, anywhere inside it.
+func appendString(dst []byte, s scalar) ([]byte, bool) {
 	switch s.kind {
 	case kindString:
 		return append(dst, s.str...), true
@@ -152,7 +149,7 @@ func appendString(dst []byte, v any) ([]byte, bool) {
 	case kindDate:
 		return appendISO(dst, s.raw.(time.Time)), true
 	case kindObject:
-		if !supportedGo(v) {
+		if !supported(s) {
 			return dst, false
 		}
 		return append(dst, "[object Object]"...), true
@@ -173,12 +170,12 @@ func appendString(dst []byte, v any) ([]byte, bool) {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				switch readValue(e).kind {
-				case kindNull, kindUndefined:
+				es := readValue(e)
+				if es.kind == kindNull || es.kind == kindUndefined {
 					continue
 				}
 				var ok bool
-				if dst, ok = appendString(dst, e); !ok {
+				if dst, ok = appendString(dst, es); !ok {
 					return dst, false
 				}
 			}
@@ -188,12 +185,11 @@ func appendString(dst []byte, v any) ([]byte, bool) {
 	return dst, false
 }
 
-// appendJSON appends the JSON exact compares for a property value: object
-// keys sorted by code point, no integral or non-finite numbers, valid UTF-8
-// only (posthog-core's serializeJsonValue). why is non-empty when the value
-// has no such spelling.
-func appendJSON(dst []byte, v any) ([]byte, string) {
-	s := readValue(v)
+// appendJSON appends the JSON exact compares for the value s: object keys
+// sorted by code point, no integral or non-finite numbers, valid UTF-8 only
+// (posthog-core's serializeJsonValue). why is non-empty when the value has
+// no such spelling.
+func appendJSON(dst []byte, s scalar) ([]byte, string) {
 	switch s.kind {
 	case kindNull:
 		return append(dst, "null"...), ""
@@ -214,14 +210,14 @@ func appendJSON(dst []byte, v any) ([]byte, string) {
 		return append(appendISO(dst, s.raw.(time.Time)), '"'), ""
 	case kindArray:
 		dst = append(dst, '[')
+		var why string
 		switch a := s.raw.(type) {
 		case []string:
 			for i, e := range a {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				var why string
-				if dst, why = appendJSON(dst, e); why != "" {
+				if dst, why = appendJSON(dst, scalar{kind: kindString, str: e}); why != "" {
 					return dst, why
 				}
 			}
@@ -230,8 +226,7 @@ func appendJSON(dst []byte, v any) ([]byte, string) {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				var why string
-				if dst, why = appendJSON(dst, e); why != "" {
+				if dst, why = appendJSON(dst, readValue(e)); why != "" {
 					return dst, why
 				}
 			}
@@ -256,34 +251,36 @@ func appendJSON(dst []byte, v any) ([]byte, string) {
 			dst = ecma.AppendQuote(dst, k)
 			dst = append(dst, ':')
 			var why string
-			if dst, why = appendJSON(dst, m[k]); why != "" {
+			if dst, why = appendJSON(dst, readValue(m[k])); why != "" {
 				return dst, why
 			}
 		}
 		return append(dst, '}'), ""
 	}
-	return dst, "a value of unsupported type " + typeName(v)
+	return dst, "a value of unsupported type " + typeName(s.raw)
 }
 
-// truthyGo is posthog-core's isTruthyPropertyValue for a property value:
-// true, "true" in any case, or a list whose items are all truthy.
-func truthyGo(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case string:
-		return ecma.EqualLower(x, "true")
-	case []string:
-		for _, e := range x {
-			if !ecma.EqualLower(e, "true") {
-				return false
+// truthy is posthog-core's isTruthyPropertyValue: true, "true" in any
+// case, or a list whose items are all truthy.
+func truthy(s scalar) bool {
+	switch s.kind {
+	case kindBool:
+		return s.b
+	case kindString:
+		return ecma.EqualLower(s.str, "true")
+	case kindArray:
+		switch a := s.raw.(type) {
+		case []string:
+			for _, e := range a {
+				if !ecma.EqualLower(e, "true") {
+					return false
+				}
 			}
-		}
-		return true
-	case []any:
-		for _, e := range x {
-			if !truthyGo(e) {
-				return false
+		case []any:
+			for _, e := range a {
+				if !truthy(readValue(e)) {
+					return false
+				}
 			}
 		}
 		return true
@@ -291,33 +288,10 @@ func truthyGo(v any) bool {
 	return false
 }
 
-// supportedGo reports whether v and everything inside it are of supported
-// types.
-func supportedGo(v any) bool {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			if !supportedGo(e) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		for _, e := range x {
-			if !supportedGo(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return readValue(v).kind != kindUnsupported
-}
-
-// representableGo reports whether a property value has a JSON spelling
+// representable reports whether the value s has a JSON spelling
 // (posthog-core's assertJsonRepresentable): finite numbers, valid strings
 // and keys, supported types throughout.
-func representableGo(v any) bool {
-	s := readValue(v)
+func representable(s scalar) bool {
 	switch s.kind {
 	case kindString:
 		return utf8.ValidString(s.str)
@@ -333,24 +307,48 @@ func representableGo(v any) bool {
 					return false
 				}
 			}
-			return true
 		case []any:
 			for _, e := range a {
-				if !representableGo(e) {
+				if !representable(readValue(e)) {
 					return false
 				}
 			}
-			return true
 		}
+		return true
 	case kindObject:
 		for k, e := range s.raw.(map[string]any) {
-			if !utf8.ValidString(k) || !representableGo(e) {
+			if !utf8.ValidString(k) || !representable(readValue(e)) {
 				return false
 			}
 		}
 		return true
 	}
 	return false
+}
+
+// supported reports whether the value s and everything inside it are of
+// supported types.
+func supported(s scalar) bool {
+	switch s.kind {
+	case kindUnsupported:
+		return false
+	case kindArray, kindObject:
+		switch x := s.raw.(type) {
+		case []any:
+			for _, e := range x {
+				if !supported(readValue(e)) {
+					return false
+				}
+			}
+		case map[string]any:
+			for _, e := range x {
+				if !supported(readValue(e)) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // bytesString views b as a string without copying. It is only used for
@@ -364,38 +362,13 @@ func appendISO(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 }
 
-// jsString returns String(v) for a canonical value: arrays join their
-// elements with commas (null and undefined elements become ""), objects are
-// "[object Object]".
+// jsString returns String(v) for a canonical filter value.
 func jsString(v any) string {
-	switch x := v.(type) {
-	case undefined:
-		return "undefined"
-	case nil:
-		return "null"
-	case bool:
-		return strconv.FormatBool(x)
-	case float64:
-		return ecma.FormatNumber(x)
-	case string:
-		return x
-	case []any:
-		var b strings.Builder
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			switch e.(type) {
-			case nil, undefined:
-			default:
-				b.WriteString(jsString(e))
-			}
-		}
-		return b.String()
-	case map[string]any:
-		return "[object Object]"
+	if s, ok := v.(string); ok {
+		return s
 	}
-	return fmt.Sprint(v)
+	b, _ := appendString(nil, readValue(v))
+	return string(b)
 }
 
 // scalarString returns String(v) for a property value. Strings come back
@@ -403,25 +376,11 @@ func jsString(v any) string {
 // returned as b, which the caller must not keep. ok is false for
 // unsupported types.
 func scalarString(s scalar, buf []byte) (str string, b []byte, ok bool) {
-	switch s.kind {
-	case kindString:
+	if s.kind == kindString {
 		return s.str, nil, true
-	case kindNull:
-		return "null", nil, true
-	case kindBool:
-		if s.b {
-			return "true", nil, true
-		}
-		return "false", nil, true
-	case kindNumber:
-		return "", ecma.AppendNumber(buf[:0], s.num), true
-	case kindUndefined:
-		return "undefined", nil, true
-	case kindDate, kindArray, kindObject:
-		b, ok := appendString(buf[:0], s.raw)
-		return "", b, ok
 	}
-	return "", nil, false
+	b, ok = appendString(buf[:0], s)
+	return "", b, ok
 }
 
 // jsTruthy is JavaScript's ToBoolean for a canonical value.
