@@ -93,11 +93,6 @@ type evaluator struct {
 	props *propCache
 	// tr records the evaluation for Explain; nil otherwise.
 	tr *tracer
-	// The last rollout hash: of flag hashFlag for bucketing id hashID.
-	hash     float64
-	hashFlag int32
-	hashID   string
-	hashOK   bool
 }
 
 func newEvaluator(s *Snapshot, u *User, clock func() time.Time) evaluator {
@@ -152,9 +147,11 @@ func (f *flag) resultOf(a answer, withPayload bool) Result {
 }
 
 var (
-	disabledValue = value{reason: ReasonDisabled, vidx: noVariant, cond: -1}
-	noGroupValue  = value{reason: ReasonNoGroup, vidx: noVariant, cond: -1}
-	continuity    = inconclusive("the flag has experience continuity enabled, which needs the server")
+	disabledValue     = value{reason: ReasonDisabled, vidx: noVariant, cond: -1}
+	outOfRolloutValue = value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1}
+	noMatchValue      = value{reason: ReasonNoConditionMatch, vidx: noVariant, cond: -1}
+	noGroupValue      = value{reason: ReasonNoGroup, vidx: noVariant, cond: -1}
+	continuity        = inconclusive("the flag has experience continuity enabled, which needs the server")
 )
 
 // traced is flagValue, recorded when tracing.
@@ -250,6 +247,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 	}
 	var pending verdict // the first undecided condition, with the regex marks of all
 	var deferred deferredValues
+	var rh rolloutHash
 	outOfRollout := false
 	for i := range f.conditions {
 		c := &f.conditions[i]
@@ -275,7 +273,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 			gprops = groupView(&g, c.groupSlot)
 			cprops, cid = &gprops, g.Key
 		}
-		res, v := ev.condition(f, c, cprops, cid)
+		res, v := ev.condition(f, c, cprops, cid, &rh)
 		if ev.tr != nil {
 			ev.tr.endCondition(res, v)
 		}
@@ -297,7 +295,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 				if pending.out != outFalse {
 					return failure(pending)
 				}
-				return decided(value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1})
+				return decided(outOfRolloutValue)
 			}
 		case condUndecided:
 			if v.out != outInconclusive {
@@ -309,7 +307,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 				pending.regex = pending.regex || v.regex
 			}
 			if v.regex {
-				deferred.add(f, f.wouldServe(c, i, cid))
+				deferred.add(f, f.wouldServe(c, i, cid, &rh))
 			}
 		}
 	}
@@ -317,15 +315,15 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 		return failure(pending)
 	}
 	if outOfRollout {
-		return decided(value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1})
+		return decided(outOfRolloutValue)
 	}
-	return decided(value{reason: ReasonNoConditionMatch, vidx: noVariant, cond: -1})
+	return decided(noMatchValue)
 }
 
 // condition is posthog-node's isConditionMatch. Every filter is tried even
 // after one is undecided, because a later filter that is definitely false
 // still rules the condition out.
-func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id string) (condResult, verdict) {
+func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id string, rh *rolloutHash) (condResult, verdict) {
 	if len(c.filters) > 0 {
 		var pending, server verdict
 	filters:
@@ -365,7 +363,7 @@ func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id strin
 		}
 	}
 	if c.hasRollout {
-		out := ev.outOfRollout(c.threshold, f, id)
+		out := rh.out(c.threshold, f.hashKey, id)
 		if ev.tr != nil {
 			ev.tr.rollout(c, f.hashKey, id, !out)
 		}
@@ -383,41 +381,23 @@ func (f *flag) plainValue(id string) value {
 	if !f.active || f.deleted {
 		return disabledValue
 	}
-	var h float64
-	hashed, out := false, false
+	var rh rolloutHash
+	out := false
 	for i := range f.conditions {
 		c := &f.conditions[i]
-		if c.hasRollout && c.threshold < 1 {
-			if !hashed {
-				h, hashed = bucket(f.hashKey, id, saltRollout), true
+		if c.hasRollout && rh.out(c.threshold, f.hashKey, id) {
+			if f.earlyExit {
+				return outOfRolloutValue
 			}
-			if h > c.threshold {
-				if f.earlyExit {
-					return value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1}
-				}
-				out = true
-				continue
-			}
+			out = true
+			continue
 		}
 		return f.serve(c, i, id)
 	}
 	if out {
-		return value{reason: ReasonOutOfRollout, vidx: noVariant, cond: -1}
+		return outOfRolloutValue
 	}
-	return value{reason: ReasonNoConditionMatch, vidx: noVariant, cond: -1}
-}
-
-// outOfRollout is the rollout check. Every condition of a flag hashes the
-// same string (its key and the bucketing id), so the hash is computed at
-// most once per flag and id; a threshold of 1 or more needs none.
-func (ev *evaluator) outOfRollout(t float64, f *flag, id string) bool {
-	if t >= 1 {
-		return false
-	}
-	if ev.hashFlag != f.index || ev.hashID != id || !ev.hashOK {
-		ev.hash, ev.hashFlag, ev.hashID, ev.hashOK = bucket(f.hashKey, id, saltRollout), f.index, id, true
-	}
-	return ev.hash > t
+	return noMatchValue
 }
 
 // serve is the value a matched condition serves: its variant override if it
@@ -435,8 +415,8 @@ func (f *flag) serve(c *condition, i int, id string) value {
 
 // wouldServe is what an undecided condition would serve if it matched:
 // posthog-node records it for a condition whose regex it cannot decide.
-func (f *flag) wouldServe(c *condition, i int, id string) value {
-	if f.earlyExit && c.hasRollout && bucket(f.hashKey, id, saltRollout) > c.threshold {
+func (f *flag) wouldServe(c *condition, i int, id string, rh *rolloutHash) value {
+	if f.earlyExit && c.hasRollout && rh.out(c.threshold, f.hashKey, id) {
 		return value{vidx: noVariant}
 	}
 	return f.serve(c, i, id)

@@ -66,12 +66,24 @@ func pickVariant(variants []variant, hashKey, id string) int {
 	return -1
 }
 
-// outOfRollout reports whether id falls outside a rollout whose threshold
-// (percentage/100) is t. A hash is at most 1, so thresholds of 1 or more
-// never exclude anyone and need no hash.
-func outOfRollout(t float64, hashKey, id string) bool {
+// rolloutHash is a flag's rollout hash for one bucketing id, computed at
+// most once: every condition of a flag hashes the same string, its key and
+// the id.
+type rolloutHash struct {
+	h  float64
+	id string
+	ok bool
+}
+
+// out reports whether id falls outside a rollout of the flag whose hash
+// prefix is hashKey and whose threshold (percentage/100) is t. A hash is at
+// most 1, so thresholds of 1 or more never exclude anyone and need no hash.
+func (r *rolloutHash) out(t float64, hashKey, id string) bool {
 	if t >= 1 {
 		return false
 	}
-	return bucket(hashKey, id, saltRollout) > t
+	if !r.ok || r.id != id {
+		r.h, r.id, r.ok = bucket(hashKey, id, saltRollout), id, true
+	}
+	return r.h > t
 }

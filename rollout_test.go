@@ -52,10 +52,10 @@ func TestHashVectors(t *testing.T) {
 // TestSimpleFlagCalculation is posthog-go's: key "a", id "b" hashes to
 // 0.4139..., inside 42% and outside 40%.
 func TestSimpleFlagCalculation(t *testing.T) {
-	if outOfRollout(0.42, "a.", "b") {
+	if new(rolloutHash).out(0.42, "a.", "b") {
 		t.Error("a.b should be inside a 42% rollout")
 	}
-	if !outOfRollout(0.40, "a.", "b") {
+	if !new(rolloutHash).out(0.40, "a.", "b") {
 		t.Error("a.b should be outside a 40% rollout")
 	}
 }
