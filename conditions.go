@@ -130,6 +130,17 @@ type verdict struct {
 	cause *inconclusiveError
 }
 
+// addUndecided records the undecided verdict v in p, which holds the first
+// one seen (vFalse until then): the first keeps its cause, and the regex
+// mark stays if any carried it.
+func (p *verdict) addUndecided(v verdict) {
+	if p.out == outFalse {
+		*p = verdict{out: outInconclusive, regex: v.regex, cause: v.cause}
+		return
+	}
+	p.regex = p.regex || v.regex
+}
+
 var (
 	vTrue  = verdict{out: outTrue}
 	vFalse = verdict{out: outFalse}
@@ -721,10 +732,7 @@ func (ev *evaluator) group(g *propertyGroup, props *propsView) verdict {
 				return v, true // AND meets a false, or OR meets a true
 			}
 		case outInconclusive:
-			if pending.out != outInconclusive {
-				pending = v
-			}
-			pending.regex = pending.regex || v.regex
+			pending.addUndecided(v)
 		default:
 			return v, true
 		}

@@ -301,11 +301,7 @@ func (ev *evaluator) conditions(f *flag, props *propsView, id string) answer {
 			if v.out != outInconclusive {
 				return failure(v) // server data or a broken definition: stop here
 			}
-			if pending.out == outFalse {
-				pending = v
-			} else {
-				pending.regex = pending.regex || v.regex
-			}
+			pending.addUndecided(v)
 			if v.regex {
 				deferred.add(f, f.wouldServe(c, i, cid, &rh))
 			}
@@ -346,11 +342,7 @@ func (ev *evaluator) condition(f *flag, c *condition, props *propsView, id strin
 				}
 				break filters
 			}
-			if pending.out == outFalse {
-				pending = verdict{out: outInconclusive, regex: v.regex, cause: v.cause}
-			} else {
-				pending.regex = pending.regex || v.regex
-			}
+			pending.addUndecided(v)
 		}
 		if server.out == outServer {
 			return condUndecided, server
