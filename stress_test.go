@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,13 +59,9 @@ func TestStress(t *testing.T) {
 			}
 			expectedAll[v][u] = m
 		}
-		i := 0
-		for k := range expectedAll[v][0] {
-			if i++; i > 70 {
-				break
-			}
-			keys = append(keys, k)
-		}
+		// 70 keys of each version, the same on every run.
+		vkeys := slices.Sorted(maps.Keys(expectedAll[v][0]))
+		keys = append(keys, vkeys[:min(70, len(vkeys))]...)
 	}
 	for v := range docs {
 		c, _ := flags.New(flags.WithSnapshot(docs[v]))
@@ -98,12 +96,16 @@ func TestStress(t *testing.T) {
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	var swaps, evals, failures atomic.Int64
+	var swaps, evals, pinned, failures atomic.Int64
 	fail := func(format string, args ...any) {
 		if failures.Add(1) <= 10 {
 			t.Errorf(format, args...)
 		}
 	}
+	// gen is odd while a swap is under way; current is the version loaded.
+	// A worker that sees the same even gen before and after a call knows
+	// which version answered it.
+	var gen, current atomic.Int64
 	wg.Add(2)
 	go func() { // swapper
 		defer wg.Done()
@@ -113,10 +115,13 @@ func TestStress(t *testing.T) {
 				return
 			default:
 			}
+			gen.Add(1)
 			if err := client.Load(docs[i%versions]); err != nil {
 				fail("Load: %v", err)
 				return
 			}
+			current.Store(int64(i % versions))
+			gen.Add(1)
 			swaps.Add(1)
 			time.Sleep(200 * time.Microsecond)
 		}
@@ -167,13 +172,22 @@ func TestStress(t *testing.T) {
 					continue
 				}
 				k := keys[rng.IntN(len(keys))]
+				g, cur := gen.Load(), current.Load()
 				got := resultText(client.Evaluate(ctx, k, people[u]))
 				ok := isOverridden[k] && overrideResults[got]
-				for v := 0; v < versions && !ok; v++ {
-					ok = got == expected[v][u][k]
-				}
-				if !ok {
-					fail("flag %q for user %d: %s, which no snapshot version gives", k, u, got)
+				if g%2 == 0 && gen.Load() == g {
+					// No swap overlapped the call: it must be version cur's.
+					pinned.Add(1)
+					if ok = ok || got == expected[cur][u][k]; !ok {
+						fail("flag %q for user %d: %s, not version %d's %s", k, u, got, cur, expected[cur][u][k])
+					}
+				} else {
+					for v := 0; v < versions && !ok; v++ {
+						ok = got == expected[v][u][k]
+					}
+					if !ok {
+						fail("flag %q for user %d: %s, which no snapshot version gives", k, u, got)
+					}
 				}
 				// The test checks correctness, not throughput: pace the
 				// workers so the swapper gets CPU on a small machine, and
@@ -197,9 +211,9 @@ func TestStress(t *testing.T) {
 	heapEnd := heapInUse()
 	runtime.KeepAlive(expected) // measured with them, both times
 	runtime.KeepAlive(expectedAll)
-	t.Logf("%d evaluations, %d swaps, heap %d KiB before and %d KiB after", evals.Load(), swaps.Load(), heapStart>>10, heapEnd>>10)
-	if evals.Load() == 0 || swaps.Load() < 10 {
-		t.Fatalf("too little happened: %d evaluations, %d swaps", evals.Load(), swaps.Load())
+	t.Logf("%d evaluations (%d of a known version), %d swaps, heap %d KiB before and %d KiB after", evals.Load(), pinned.Load(), swaps.Load(), heapStart>>10, heapEnd>>10)
+	if evals.Load() == 0 || pinned.Load() == 0 || swaps.Load() < 10 {
+		t.Fatalf("too little happened: %d evaluations (%d of a known version), %d swaps", evals.Load(), pinned.Load(), swaps.Load())
 	}
 	if heapEnd > heapStart+heapStart/2+8<<20 {
 		t.Errorf("the heap grew from %d to %d bytes", heapStart, heapEnd)
