@@ -40,7 +40,7 @@ type fileSource struct {
 	failing  bool
 }
 
-// check reads the file and loads it if its content changed.
+// checkFile reads the file and loads it if its content changed.
 func (c *Client) checkFile() error {
 	f := c.files
 	f.mu.Lock()
@@ -72,20 +72,18 @@ func (c *Client) loadFile(f *fileSource) (changed bool, err error) {
 	}
 	fp := xxhash.Sum64(doc)
 	if fp == f.last {
+		if f.lastErr == nil {
+			c.recordCheck() // the file still holds the definitions served
+		}
 		return false, f.lastErr
 	}
 	f.last = fp
-	s, err := compile(doc, c.compileOpts())
-	if err != nil {
+	if err := c.load(doc, loaded{source: SourceFile, at: c.cfg.now(), fingerprint: fp}, true); err != nil {
 		f.lastErr = fmt.Errorf("flags: definitions file %s: %w", f.path, err)
 		return true, f.lastErr
 	}
 	f.lastErr = nil
-	c.install(loaded{snap: s, source: SourceFile, at: c.cfg.now(), fingerprint: fp}, doc)
-	c.mu.Lock()
-	c.status.ConsecutiveFailures = 0
-	c.status.CheckedAt = c.cfg.now()
-	c.mu.Unlock()
+	c.recordCheck()
 	return true, nil
 }
 

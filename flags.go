@@ -449,12 +449,7 @@ func (c *Client) bootstrap() error {
 	if doc == nil {
 		return nil
 	}
-	s, err := compile(doc, c.compileOpts())
-	if err != nil {
-		return err
-	}
-	c.install(loaded{snap: s, source: SourceBootstrap, at: c.cfg.now(), fingerprint: xxhash.Sum64(doc)}, nil)
-	return nil
+	return c.load(doc, loaded{source: SourceBootstrap, at: c.cfg.now()}, false)
 }
 
 // loadPersisted loads the WithPersistence file, if valid, and returns its
@@ -470,12 +465,10 @@ func (c *Client) loadPersisted() string {
 		}
 		return ""
 	}
-	s, err := compile(p.doc, c.compileOpts())
-	if err != nil {
+	if err := c.load(p.doc, loaded{source: SourcePersisted, at: p.meta.FetchedAt, etag: p.meta.ETag}, false); err != nil {
 		c.cfg.logger.Error("flags: ignoring the persisted definitions", "path", c.cfg.persistPath, "error", err)
 		return ""
 	}
-	c.install(loaded{snap: s, source: SourcePersisted, at: p.meta.FetchedAt, etag: p.meta.ETag, fingerprint: xxhash.Sum64(p.doc)}, nil)
 	return p.meta.ETag
 }
 
@@ -486,12 +479,7 @@ func (c *Client) loadPersisted() string {
 // cause, without affecting other flags. Its cost is proportional to the size
 // of doc; evaluations in flight finish on the snapshot they started with.
 func (c *Client) Load(doc []byte) error {
-	s, err := compile(doc, c.compileOpts())
-	if err != nil {
-		return err
-	}
-	c.install(loaded{snap: s, source: SourceLoad, at: c.cfg.now(), fingerprint: xxhash.Sum64(doc)}, doc)
-	return nil
+	return c.load(doc, loaded{source: SourceLoad, at: c.cfg.now()}, true)
 }
 
 func (c *Client) compileOpts() compileOptions {
@@ -502,20 +490,32 @@ func (c *Client) compileOpts() compileOptions {
 	return o
 }
 
-// install swaps in new definitions, logs their warnings and, when doc is
-// given and persistence is on, persists it.
-func (c *Client) install(l loaded, doc []byte) {
-	for _, w := range l.snap.warnings {
+// load compiles doc and swaps it in, as l describes (load fills in its
+// snapshot, and its fingerprint unless the caller has one), and logs its
+// warnings. With persist, and
+// persistence on, it also writes doc to the persistence file. On error the
+// current definitions stay.
+func (c *Client) load(doc []byte, l loaded, persist bool) error {
+	s, err := compile(doc, c.compileOpts())
+	if err != nil {
+		return err
+	}
+	l.snap = s
+	if l.fingerprint == 0 {
+		l.fingerprint = xxhash.Sum64(doc)
+	}
+	for _, w := range s.warnings {
 		c.cfg.logger.Warn("flags: definitions loaded with a problem", "problem", w)
 	}
 	c.swap(l)
-	if doc == nil || c.cfg.persistPath == "" {
-		return
+	if !persist || c.cfg.persistPath == "" {
+		return nil
 	}
 	meta := persistMeta{ETag: l.etag, FetchedAt: l.at, Source: l.source}
 	if err := writePersisted(c.cfg.persistPath, doc, meta); err != nil {
 		c.cfg.logger.Error("flags: persisting the definitions failed", "path", c.cfg.persistPath, "error", err)
 	}
+	return nil
 }
 
 // Reload refreshes the definitions now and returns the outcome: it polls

@@ -47,7 +47,7 @@ const (
 	DefaultHost         = "https://us.i.posthog.com"
 	DefaultPollInterval = 30 * time.Second
 	DefaultPollTimeout  = 10 * time.Second
-	DefaultMaxBodyBytes = 64 << 20
+	DefaultMaxBodyBytes = MaxDocumentBytes
 	// MaxBackoff caps the wait after repeated failures (or Interval, if that
 	// is longer).
 	MaxBackoff = 5 * time.Minute
@@ -223,11 +223,10 @@ func (c *Client) poll(ctx context.Context) pollOutcome {
 	c.mu.Lock()
 	c.status.QuotaLimited = out.state == pollQuota
 	c.status.Unauthorized = out.state == pollUnauthorized
-	if out.err == nil {
-		c.status.ConsecutiveFailures = 0
-		c.status.CheckedAt = c.cfg.now()
-	}
 	c.mu.Unlock()
+	if out.err == nil {
+		c.recordCheck()
+	}
 	if out.state != p.state {
 		c.logPollState(out)
 		p.state = out.state
@@ -336,12 +335,10 @@ func (c *Client) applyPolled(r response, p *poller) pollOutcome {
 		c.mu.Unlock()
 		return pollOutcome{}
 	}
-	s, err := compile(r.body, c.compileOpts())
-	if err != nil {
+	if err := c.load(r.body, loaded{source: SourcePoll, at: c.cfg.now(), etag: r.etag, fingerprint: fp}, true); err != nil {
 		return pollOutcome{err: fmt.Errorf("flags: poll: %w", err), state: pollFailing}
 	}
 	p.etag = r.etag
-	c.install(loaded{snap: s, source: SourcePoll, at: c.cfg.now(), etag: r.etag, fingerprint: fp}, r.body)
 	return pollOutcome{}
 }
 
@@ -360,7 +357,7 @@ func FetchDefinitions(ctx context.Context, cfg PollerConfig) (doc []byte, etag s
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := compile(r.body, compileOptions{runtime: RuntimeAll}); err != nil {
+	if _, err := compile(r.body, compileOptions{runtime: RuntimeAll, maxBytes: p.cfg.MaxBodyBytes}); err != nil {
 		return nil, "", fmt.Errorf("flags: PostHog sent definitions that do not parse: %w", err)
 	}
 	return r.body, r.etag, nil

@@ -160,13 +160,20 @@ func (c *Client) swap(l loaded) {
 }
 
 // recordError notes a failure to refresh.
-func (c *Client) recordError(err error) Status {
+func (c *Client) recordError(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.status.LastError = err
 	c.status.LastErrorAt = c.cfg.now()
 	c.status.ConsecutiveFailures++
-	return c.status
+}
+
+// recordCheck notes that a source confirmed the definitions served.
+func (c *Client) recordCheck() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.status.ConsecutiveFailures = 0
+	c.status.CheckedAt = c.cfg.now()
 }
 
 // notify hands st to the update handler's goroutine without waiting: a
