@@ -3,7 +3,6 @@ package flags
 import (
 	"context"
 	"crypto/sha1"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -215,19 +214,57 @@ func TestHotPathAllocations(t *testing.T) {
 	}
 }
 
-func ExampleClient_IsEnabled_benchmarkDocs() {
-	for _, doc := range []string{docSimple, docMulti, docProperties, docCohort, docChain} {
-		c, err := New(WithSnapshot([]byte(doc)))
+// TestBenchmarkDocsCompile checks that every benchmark document compiles
+// cleanly with the flags it is meant to have, and that the benchmark user
+// gets the answer each benchmark is meant to measure: a benchmark of an
+// undecided flag, or of a document that lost a flag, measures nothing.
+func TestBenchmarkDocsCompile(t *testing.T) {
+	ctx := context.Background()
+	plain := User{DistinctID: benchUserID}
+	rich := benchUser()
+	// "simple.user-1234567" hashes to 0.0069, inside 50%;
+	// "multi.user-1234567variant" to 0.5094, in c's range [0.4, 0.6).
+	knownBucket(t, "simple."+benchUserID, 0.006905016201164684)
+	knownBucket(t, "multi."+benchUserID+"variant", 0.5094370356860233)
+	type want struct {
+		key       string
+		value     any // true or a variant
+		condition int
+	}
+	for _, tc := range []struct {
+		name  string
+		doc   string
+		user  User
+		flags []want
+	}{
+		{"docSimple", docSimple, plain, []want{{"simple", true, 0}}},
+		{"docMulti", docMulti, plain, []want{{"multi", "c", 0}}},
+		// The user fails the first two condition sets on their last filter.
+		{"docProperties", docProperties, rich, []want{{"props", true, 2}}},
+		{"docCohort", docCohort, rich, []want{{"cohort", true, 0}}},
+		{"docChain", docChain, rich, []want{{"base", true, 0}, {"mid", true, 0}, {"top", true, 0}}},
+	} {
+		c, err := New(WithSnapshot([]byte(tc.doc)))
 		if err != nil {
-			fmt.Println(err)
+			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
-		fmt.Println(c.Snapshot().Len())
+		s := c.Snapshot()
+		if s.Len() != len(tc.flags) || len(s.Warnings()) != 0 {
+			t.Errorf("%s: %d flags, warnings %q; want %d flags and no warnings", tc.name, s.Len(), s.Warnings(), len(tc.flags))
+		}
+		for _, w := range tc.flags {
+			r := c.Evaluate(ctx, w.key, tc.user)
+			if !r.Conclusive() || r.Reason != ReasonMatched || r.Value() != w.value || r.Condition != w.condition || r.Err != nil {
+				t.Errorf("%s: %s for the benchmark user: %+v, want %v from condition %d", tc.name, w.key, r, w.value, w.condition)
+			}
+			if got := c.IsEnabled(ctx, w.key, tc.user); !got {
+				t.Errorf("%s: IsEnabled(%q) = false", tc.name, w.key)
+			}
+		}
+		if all := c.EvaluateAll(ctx, tc.user); len(all) != len(tc.flags) {
+			t.Errorf("%s: EvaluateAll gave %d results: %v", tc.name, len(all), all)
+		}
+		c.Close()
 	}
-	// Output:
-	// 1
-	// 1
-	// 1
-	// 1
-	// 3
 }

@@ -3,6 +3,7 @@ package flags
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -124,12 +125,74 @@ func TestHostileDependencyChains(t *testing.T) {
 	// A chain that names a flag that is not a dependency still evaluates it,
 	// as posthog-node does; an undecided one makes the filter undecided.
 	wantInconclusive(t, evalOne(t, dep(`["undecided","on"]`), "f", u), `flag "undecided" is undecided`)
-	// The wrong order changes nothing.
-	if r := evalOne(t, dep(`["on","f2"]`), "f", u); r.Reason != ReasonInconclusive {
+	// A chain that names a flag missing from the definitions.
+	if r := evalOne(t, dep(`["on","f2"]`), "f", u); r.Reason != ReasonInconclusive || r.Enabled ||
+		errMsg(r.Err) != `flags: inconclusive: flag "f2", in the dependency chain of "on", is not in the definitions` {
 		t.Errorf("a chain naming a missing flag: %+v", r)
 	}
 	// A chain that lacks the dependency itself lies: undecided.
-	wantInconclusive(t, evalOne(t, dep(`["undecided"]`), "f", u), "does not include")
+	wantInconclusive(t, evalOne(t, dep(`["undecided"]`), "f", u), `the dependency_chain of "on" does not include "on" itself`)
+}
+
+// TestHostileDependencyChainOrder: top needs mid to be true, mid needs
+// base to be false, base needs plan = pro; so top is on exactly for users
+// whose plan is not pro. PostHog's server lists a chain deepest first
+// (["base","mid"]); one in the wrong order (["mid","base"]) gives the same
+// answers, because a flag's own dependencies are decided before it
+// whatever the chain says, and the filter compares the value of its own
+// flag (mid), not of the chain's last one. Only the cause of an undecided
+// answer differs: the chain is followed in its order, so the first flag it
+// names that is undecided is mid.
+func TestHostileDependencyChainOrder(t *testing.T) {
+	doc := func(chain string) string {
+		return `{"flags":[
+		  {"key":"top","active":true,"filters":{"groups":[{"properties":[{"key":"mid","type":"flag","operator":"flag_evaluates_to","value":true,"dependency_chain":` + chain + `}],"rollout_percentage":100}]}},
+		  {"key":"mid","active":true,"filters":{"groups":[{"properties":[{"key":"base","type":"flag","operator":"flag_evaluates_to","value":false,"dependency_chain":["base"]}],"rollout_percentage":100}]}},
+		  {"key":"base","active":true,"filters":{"groups":[{"properties":[{"key":"plan","type":"person","operator":"exact","value":"pro"}],"rollout_percentage":100}]}}]}`
+	}
+	const baseUndecided = `the dependency on "base": flag "base" is undecided: property "plan" is not in the context`
+	pro := User{DistinctID: "u", Properties: map[string]any{"plan": "pro"}}
+	free := User{DistinctID: "u", Properties: map[string]any{"plan": "free"}}
+	none := User{DistinctID: "u"}
+	for _, tc := range []struct {
+		chain string
+		user  User
+		// want is "true", "false", or the exact error of an inconclusive
+		// answer.
+		want string
+	}{
+		{`["base","mid"]`, pro, "false"},
+		{`["base","mid"]`, free, "true"},
+		{`["base","mid"]`, none, `flags: inconclusive: the dependency on "mid": flag "base" is undecided: property "plan" is not in the context`},
+		{`["mid","base"]`, pro, "false"},
+		{`["mid","base"]`, free, "true"},
+		{`["mid","base"]`, none, `flags: inconclusive: the dependency on "mid": flag "mid" is undecided: ` + baseUndecided},
+		// mid alone: base is still decided first, as mid's own dependency.
+		{`["mid"]`, pro, "false"},
+		{`["mid"]`, free, "true"},
+	} {
+		c := newTestClient(t, doc(tc.chain))
+		for _, evaluate := range []func() Result{
+			func() Result { return c.Evaluate(context.Background(), "top", tc.user) },
+			func() Result { return c.EvaluateAll(context.Background(), tc.user)["top"] },
+		} {
+			r := evaluate()
+			switch tc.want {
+			case "true":
+				if !r.Enabled || r.Reason != ReasonMatched || r.Condition != 0 || r.Err != nil {
+					t.Errorf("chain %s, %v: %+v, want true", tc.chain, tc.user.Properties, r)
+				}
+			case "false":
+				if r.Enabled || r.Reason != ReasonNoConditionMatch || r.Condition != -1 || r.Err != nil {
+					t.Errorf("chain %s, %v: %+v, want false (no condition matched)", tc.chain, tc.user.Properties, r)
+				}
+			default:
+				if r.Enabled || r.Reason != ReasonInconclusive || !errors.Is(r.Err, ErrInconclusive) || errMsg(r.Err) != tc.want {
+					t.Errorf("chain %s, %v: %+v\n want inconclusive: %s", tc.chain, tc.user.Properties, r, tc.want)
+				}
+			}
+		}
+	}
 }
 
 func TestHostileCohorts(t *testing.T) {
@@ -254,20 +317,32 @@ func TestHostileContexts(t *testing.T) {
 func TestHostileNilAndEmpty(t *testing.T) {
 	c := newTestClient(t, goodDoc)
 	ctx := context.Background()
+	// None of these users has a plan, and all have the empty distinct id.
+	// good needs plan; target is past its holdout (the holdout hash of ""
+	// is 0.9269, outside 10%) and then needs plan first; dep is a 100%
+	// rollout.
+	const noPlan = `flags: inconclusive: property "plan" is not in the context`
 	for _, u := range []User{{}, {Properties: map[string]any{}}, {Groups: map[string]Group{"company": {}}}} {
-		for _, key := range []string{"good", "target", "dep"} {
+		for _, key := range []string{"good", "target"} {
 			r := c.Evaluate(ctx, key, u)
-			if r.Key != key || (r.Err != nil && !strings.Contains(r.Err.Error(), "inconclusive")) {
-				t.Errorf("%s for %+v: %+v", key, u, r)
+			if r.Key != key || r.Enabled || r.Reason != ReasonInconclusive || r.Condition != -1 || r.Variant != "" ||
+				r.Payload != nil || !errors.Is(r.Err, ErrInconclusive) || errMsg(r.Err) != noPlan {
+				t.Errorf("%s for %+v: %+v, want inconclusive: %s", key, u, r, noPlan)
 			}
 		}
-		if got := c.EvaluateAll(ctx, u); len(got) != 3 {
-			t.Errorf("EvaluateAll for %+v: %d results", u, len(got))
+		if r := c.Evaluate(ctx, "dep", u); r.Key != "dep" || !r.Enabled || r.Reason != ReasonMatched || r.Condition != 0 || r.Err != nil {
+			t.Errorf("dep for %+v: %+v, want true", u, r)
+		}
+		got := c.EvaluateAll(ctx, u)
+		if len(got) != 3 || got["good"].Reason != ReasonInconclusive || got["target"].Reason != ReasonInconclusive ||
+			errMsg(got["target"].Err) != noPlan || !got["dep"].Enabled {
+			t.Errorf("EvaluateAll for %+v: %+v", u, got)
 		}
 	}
-	// The empty distinct id is hashed like any other (DECISIONS.md §4.4).
-	if r := evalOne(t, docSimple, "simple", User{}); !r.Conclusive() {
-		t.Errorf("empty distinct id: %+v", r)
+	// The empty distinct id is hashed like any other (DECISIONS.md §4.4):
+	// "simple." hashes to 0.5845, outside the 50% rollout.
+	if r := evalOne(t, docSimple, "simple", User{}); r.Enabled || r.Reason != ReasonOutOfRollout || r.Err != nil {
+		t.Errorf("empty distinct id: %+v, want false, out of rollout", r)
 	}
 }
 
@@ -327,4 +402,12 @@ func TestObjectWithUnsupportedValue(t *testing.T) {
 			t.Errorf("%T holding an unsupported value: %+v", v, r)
 		}
 	}
+}
+
+// errMsg is err's text, or "" for nil.
+func errMsg(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 func TestPersistedRoundTrip(t *testing.T) {
@@ -138,41 +140,93 @@ func TestPersistenceWritesEveryLoad(t *testing.T) {
 
 func TestFileSource(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "defs.json")
-	write := func(s string) {
+	write := func(s string) uint64 {
+		t.Helper()
 		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		return xxhash.Sum64([]byte(s))
 	}
-	write(docOn("v1"))
+	setMtime := func(m time.Time) {
+		t.Helper()
+		if err := os.Chtimes(path, m, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Every reading of the clock is a new instant, so LoadedAt tells one
+	// load from another.
+	var ticks atomic.Int64
+	base := time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC)
+	now := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Second) }
+	// The update handler never blocks: every status it is handed is kept,
+	// and the test takes them in order.
+	seen := make(chan Status, 64)
+	nextUpdate := func(what string, fp uint64) {
+		t.Helper()
+		select {
+		case u := <-seen:
+			if u.Source != SourceFile || u.Fingerprint != fp {
+				t.Errorf("%s: update %+v, want source file, fingerprint %x", what, u, fp)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no update", what) // a deadlock guard, not a timing assertion
+		}
+	}
+
+	fp1 := write(docOn("v1"))
 	k := newClock()
-	var mu sync.Mutex
-	var updates []Status
 	var logs logBuffer
-	c, err := New(WithFileSource(path, time.Second), withClock(k), WithLogger(logs.logger()),
-		WithUpdateHandler(func(s Status) { mu.Lock(); updates = append(updates, s); mu.Unlock() }))
+	c, err := New(WithFileSource(path, time.Second), withClock(k), WithClock(now), WithLogger(logs.logger()),
+		WithUpdateHandler(func(s Status) { seen <- s }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if servedVersion(c) != "v1" || c.Status().Source != SourceFile {
-		t.Fatalf("initial file not served: %+v", c.Status())
+	if st := c.Status(); servedVersion(c) != "v1" || st.Source != SourceFile || st.Fingerprint == 0 || st.Fingerprint != fp1 || st.Flags != 1 {
+		t.Fatalf("initial file: serving %q, %+v; want fingerprint %x (xxhash of the file)", servedVersion(c), st, fp1)
 	}
+	nextUpdate("initial file", fp1)
 	k.next(t)
+
+	fp2 := write(docOn("v2"))
+	k.poll(t)
+	if st := c.Status(); servedVersion(c) != "v2" || st.Fingerprint != fp2 || fp2 == fp1 {
+		t.Errorf("a changed file: serving %q, %+v; want fingerprint %x", servedVersion(c), st, fp2)
+	}
+	nextUpdate("changed file", fp2)
+
+	// The same content with a new mtime: no load, no update; the read
+	// still confirms the definitions (CheckedAt).
+	before, snap := c.Status(), c.Snapshot()
 	write(docOn("v2"))
+	setMtime(base.Add(time.Hour))
 	k.poll(t)
-	if servedVersion(c) != "v2" {
-		t.Error("a changed file was not reloaded")
+	if st := c.Status(); c.Snapshot() != snap || !st.LoadedAt.Equal(before.LoadedAt) || st.Fingerprint != fp2 || !st.CheckedAt.After(before.CheckedAt) {
+		t.Errorf("the same content: %+v, before %+v; want no new load, a new CheckedAt", st, before)
 	}
-	fp := c.Status().Fingerprint
-	write(docOn("v2")) // same content, new mtime
+
+	// New content of the same size, with the old mtime put back: a check
+	// by mtime (and size) would miss it, the fingerprint does not.
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp3 := write(docOn("v3"))
+	setMtime(fi.ModTime())
+	if fi2, err := os.Stat(path); err != nil || !fi2.ModTime().Equal(fi.ModTime()) || fi2.Size() != fi.Size() {
+		t.Fatalf("the mtime and size were not kept: %v, %v", fi2, err)
+	}
 	k.poll(t)
-	if c.Status().Fingerprint != fp {
-		t.Error("fingerprint changed for the same content")
+	if st := c.Status(); servedVersion(c) != "v3" || st.Fingerprint != fp3 || c.Snapshot() == snap || !st.LoadedAt.After(before.LoadedAt) {
+		t.Errorf("a change behind the old mtime: serving %q, %+v", servedVersion(c), st)
 	}
+	// The next update is v3's: the unchanged rewrite sent none.
+	nextUpdate("changed file with the old mtime", fp3)
+
 	write(`{"flags": [`)
 	k.poll(t)
 	k.poll(t) // the same broken content: reported once
-	if st := c.Status(); servedVersion(c) != "v2" || st.LastError == nil || st.ConsecutiveFailures != 1 {
+	if st := c.Status(); servedVersion(c) != "v3" || st.LastError == nil || st.ConsecutiveFailures != 1 || st.Fingerprint != fp3 {
 		t.Errorf("after a broken file: serving %q, %+v", servedVersion(c), st)
 	}
 	if n := strings.Count(logs.String(), "reading the definitions file failed"); n != 1 {
@@ -180,23 +234,22 @@ func TestFileSource(t *testing.T) {
 	}
 	os.Remove(path)
 	k.poll(t)
-	if st := c.Status(); servedVersion(c) != "v2" || !errors.Is(st.LastError, os.ErrNotExist) {
+	if st := c.Status(); servedVersion(c) != "v3" || !errors.Is(st.LastError, os.ErrNotExist) || st.ConsecutiveFailures != 2 {
 		t.Errorf("after the file vanished: %+v", st)
 	}
-	write(docOn("v3"))
-	if err := c.Reload(context.Background()); err != nil || servedVersion(c) != "v3" {
+	fp4 := write(docOn("v4"))
+	if err := c.Reload(context.Background()); err != nil || servedVersion(c) != "v4" {
 		t.Errorf("Reload of the file: %v, serving %q", err, servedVersion(c))
 	}
-	c.Close()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(updates) == 0 || updates[len(updates)-1].Source != SourceFile {
-		t.Errorf("updates: %+v", updates)
+	if st := c.Status(); st.Fingerprint != fp4 || st.ConsecutiveFailures != 0 {
+		t.Errorf("after Reload: %+v", st)
 	}
-	for _, u := range updates[1:] {
-		if u.Fingerprint == fp && u.Source == SourceFile && u.Flags == 0 {
-			t.Errorf("an update for an unchanged file: %+v", u)
-		}
+	nextUpdate("Reload", fp4)
+	c.Close()
+	select {
+	case u := <-seen:
+		t.Errorf("an update for no change of definitions: %+v", u)
+	default:
 	}
 }
 
@@ -252,8 +305,9 @@ func TestUpdateHandlerOffThePollPath(t *testing.T) {
 func TestLifecycleOptionErrors(t *testing.T) {
 	for _, opt := range []Option{
 		WithPoller(PollerConfig{}),
-		WithPoller(PollerConfig{ProjectAPIKey: "p", SecretKey: "s", Host: "ftp://x"}),
-		WithPoller(PollerConfig{ProjectAPIKey: "p", SecretKey: "s", Interval: -1}),
+		WithPoller(PollerConfig{ProjectAPIKey: "p", SecretKey: testSecret, Host: "ftp://x"}),
+		WithPoller(PollerConfig{ProjectAPIKey: "p", SecretKey: testSecret, Interval: -1}),
+		WithPoller(PollerConfig{SecretKey: testSecret}),
 		WithPersistence(""),
 		WithFileSource("", time.Second),
 		WithFileSource("x", 0),
@@ -261,8 +315,8 @@ func TestLifecycleOptionErrors(t *testing.T) {
 	} {
 		if _, err := New(opt); err == nil {
 			t.Error("a bad option was accepted")
-		} else if strings.Contains(err.Error(), "s\"") {
-			t.Errorf("an option error echoes a key: %v", err)
+		} else {
+			secretFree(t, err.Error())
 		}
 	}
 	for in, want := range map[string]string{

@@ -199,13 +199,59 @@ func ExampleFixture_Err() {
 }
 
 func ExampleNewClient() {
-	// In a test, NewClient fails the test on a fixture mistake and closes
-	// the client when the test ends.
-	testCheckout := func(t *testing.T) {
-		c := flagstest.NewClient(t, flagstest.NewFixture().Rollout("new-checkout", 50))
-		if c.IsEnabled(context.Background(), "new-checkout", flags.User{DistinctID: "user-1"}) {
-			// ...
-		}
+	// In a test, pass the test's t:
+	//
+	//	func TestCheckout(t *testing.T) {
+	//		c := flagstest.NewClient(t, flagstest.NewFixture().Rollout("new-checkout", 50))
+	//		...
+	//	}
+	//
+	// An example has no t, so exampleT stands in for it here.
+	t := &exampleT{}
+	c := flagstest.NewClient(t, flagstest.NewFixture().Rollout("new-checkout", 50))
+	ctx := context.Background()
+	// A 50% rollout: "new-checkout.user-1" hashes to 0.917, outside it;
+	// "new-checkout.user-3" to 0.105, inside.
+	for _, id := range []string{"user-1", "user-3"} {
+		fmt.Println(id, c.IsEnabled(ctx, "new-checkout", flags.User{DistinctID: id}))
 	}
-	_ = testCheckout
+	fmt.Println(c.Reload(ctx)) // a snapshot client has nothing to reload from
+	t.end()                    // the test ends: NewClient's cleanup closes the client
+	fmt.Println(c.Reload(ctx))
+
+	// A mistake in the fixture fails the test, and there is no client.
+	t = &exampleT{}
+	c = flagstest.NewClient(t, flagstest.NewFixture().Rollout("new-checkout", 150))
+	fmt.Println(c == nil)
+	// Output:
+	// user-1 false
+	// user-3 true
+	// flags: no poller or file source to reload from
+	// flags: client is closed
+	// test failed: flagstest: Rollout("new-checkout", 150): percentage 150 is outside 0–100
+	// true
+}
+
+// exampleT stands in for a test's *testing.T in ExampleNewClient: it prints
+// a failure and runs the cleanups when told the test has ended. The
+// embedded testing.TB is nil; NewClient calls only the methods below.
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (t *exampleT) Helper() {}
+
+func (t *exampleT) Fatalf(format string, args ...any) {
+	fmt.Printf("test failed: "+format+"\n", args...)
+}
+
+func (t *exampleT) Cleanup(fn func()) { t.cleanups = append(t.cleanups, fn) }
+
+// end runs the cleanups, last registered first, as the testing package
+// does when a test ends.
+func (t *exampleT) end() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
 }

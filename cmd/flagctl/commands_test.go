@@ -156,11 +156,13 @@ func TestHelpIsComplete(t *testing.T) {
 			t.Errorf("%s -h is incomplete:\n%s", c.name, help)
 		}
 	}
-	var out bytes.Buffer
-	run([]string{"help"}, nil, &out, &out)
+	var out, errOut bytes.Buffer
+	if code := run([]string{"help"}, nil, &out, &errOut); code != 0 || errOut.Len() != 0 {
+		t.Errorf("help: exit %d, stderr %q; want exit 0 and the help on stdout", code, errOut.String())
+	}
 	for _, c := range commands {
-		if !strings.Contains(out.String(), c.name) {
-			t.Errorf("help does not list %s", c.name)
+		if !strings.Contains(out.String(), "\n  "+c.name+" ") || !strings.Contains(out.String(), c.summary) {
+			t.Errorf("help does not list %s (%s):\n%s", c.name, c.summary, out.String())
 		}
 	}
 }

@@ -50,19 +50,29 @@ func TestEvalConformance(t *testing.T) {
 				t.Fatal("more output lines than cases")
 			}
 			c := cases[i]
-			cs, _ := evalio.ParseCase(c.Input)
+			cs, err := evalio.ParseCase(c.Input)
+			if err != nil {
+				t.Fatalf("case %s: the golden input does not parse: %v\n  input: %s", c.ID, err, c.Input)
+			}
 			if cs.AllFlags {
 				var got evalio.All
-				json.Unmarshal(sc.Bytes(), &got)
+				if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+					t.Fatalf("case %s: output line %d is not a result: %v\n  output: %s", c.ID, i+1, err, sc.Bytes())
+				}
 				err = conformance.CheckAll(c.Expect, got)
 			} else {
 				var got evalio.Single
-				json.Unmarshal(sc.Bytes(), &got)
+				if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+					t.Fatalf("case %s: output line %d is not a result: %v\n  output: %s", c.ID, i+1, err, sc.Bytes())
+				}
 				err = conformance.CheckSingle(c.Expect, got)
 			}
 			if err != nil {
 				t.Fatalf("case %s: %v\n  input: %s\n  output: %s", c.ID, err, c.Input, sc.Bytes())
 			}
+		}
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
 		}
 		if i != len(cases) {
 			t.Fatalf("%d output lines for %d cases", i, len(cases))
@@ -73,8 +83,10 @@ func TestEvalConformance(t *testing.T) {
 
 func TestEvalLines(t *testing.T) {
 	defs := filepath.Join(t.TempDir(), "defs.json")
-	os.WriteFile(defs, []byte(`{"flags":[{"key":"on","active":true,"filters":{"groups":[{"rollout_percentage":100}],"payloads":{"true":"{\"a\":1}"}}},
-	  {"key":"needs-plan","active":true,"filters":{"groups":[{"properties":[{"key":"plan","value":"pro"}]}]}}]}`), 0o644)
+	if err := os.WriteFile(defs, []byte(`{"flags":[{"key":"on","active":true,"filters":{"groups":[{"rollout_percentage":100}],"payloads":{"true":"{\"a\":1}"}}},
+	  {"key":"needs-plan","active":true,"filters":{"groups":[{"properties":[{"key":"plan","value":"pro"}]}]}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	in := strings.Join([]string{
 		`{"flag":"on","distinct_id":"u"}`,
 		`{"flag":"needs-plan","distinct_id":"u"}`,
@@ -105,25 +117,35 @@ func TestEvalLines(t *testing.T) {
 	}
 }
 
+// TestUsage checks the exit status of each usage error and where its text
+// goes: help asked for with "help" on stdout, errors on stderr with nothing
+// on stdout, and a subcommand's -h on stderr, as the flag package writes
+// it.
 func TestUsage(t *testing.T) {
 	for _, tc := range []struct {
-		args []string
-		code int
-		out  string
+		args   []string
+		code   int
+		stdout bool // the text goes to stdout, not stderr
+		text   string
 	}{
-		{nil, 2, "Usage: flagctl <command>"},
-		{[]string{"help"}, 0, "eval"},
-		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"eval"}, 2, "--definitions is required"},
-		{[]string{"eval", "-h"}, 0, "Omit \"flag\" to evaluate every flag"},
-		{[]string{"eval", "--definitions", "x.json", "--runtime", "edge"}, 2, "--runtime must be"},
-		{[]string{"eval", "--definitions", "x.json", "--now", "yesterday"}, 2, "--now"},
-		{[]string{"eval", "--definitions", "/does/not/exist.json"}, 1, "reading snapshot"},
+		{nil, 2, false, "Usage: flagctl <command>"},
+		{[]string{"help"}, 0, true, "Usage: flagctl <command>"},
+		{[]string{"frobnicate"}, 2, false, `unknown command "frobnicate"`},
+		{[]string{"eval"}, 2, false, "--definitions is required"},
+		{[]string{"eval", "-h"}, 0, false, "Omit \"flag\" to evaluate every flag"},
+		{[]string{"eval", "--definitions", "x.json", "--runtime", "edge"}, 2, false, "--runtime must be"},
+		{[]string{"eval", "--definitions", "x.json", "--now", "yesterday"}, 2, false, "--now"},
+		{[]string{"eval", "--definitions", "/does/not/exist.json"}, 1, false, "reading snapshot"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(tc.args, strings.NewReader(""), &out, &errOut)
-		if code != tc.code || !strings.Contains(out.String()+errOut.String(), tc.out) {
-			t.Errorf("flagctl %v: exit %d, output %q; want exit %d containing %q", tc.args, code, out.String()+errOut.String(), tc.code, tc.out)
+		want, other, where := &errOut, &out, "stderr"
+		if tc.stdout {
+			want, other, where = &out, &errOut, "stdout"
+		}
+		if code != tc.code || !strings.Contains(want.String(), tc.text) || other.Len() != 0 {
+			t.Errorf("flagctl %v: exit %d, stdout %q, stderr %q; want exit %d, %q on %s only",
+				tc.args, code, out.String(), errOut.String(), tc.code, tc.text, where)
 		}
 	}
 }
