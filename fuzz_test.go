@@ -59,16 +59,19 @@ type fuzzCase struct {
 }
 
 // fuzzGoldens reads the header and the first few cases of every
-// testdata/conformance/seed-*.jsonl.gz file. Seeds are optional: a missing or
-// unreadable file yields none.
+// testdata/conformance/seed-*.jsonl.gz file. The files are committed, so a
+// missing or unreadable one fails the fuzz target rather than quietly
+// leaving it without seeds.
 func fuzzGoldens(tb testing.TB, cases int) []fuzzGolden {
 	files, _ := filepath.Glob("testdata/conformance/seed-*.jsonl.gz")
+	if len(files) == 0 {
+		tb.Fatal("fuzz seeds: no testdata/conformance/seed-*.jsonl.gz")
+	}
 	var out []fuzzGolden
 	for _, path := range files {
 		g, err := fuzzReadGolden(path, cases)
 		if err != nil {
-			tb.Logf("fuzz seeds: skipping %s: %v", path, err)
-			continue
+			tb.Fatalf("fuzz seeds: %s: %v", path, err)
 		}
 		out = append(out, g)
 	}
