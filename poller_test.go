@@ -333,7 +333,15 @@ func TestPollFailures(t *testing.T) {
 			if wait != tc.wantWait {
 				t.Errorf("next wait %v, want %v", wait, tc.wantWait)
 			}
-			secretFree(t, logs.String(), fmt.Sprintf("%+v", st), st.LastError.Error())
+			// A manual reload meets the same answer: its error must say so
+			// without the secret either.
+			rerr := c.Reload(context.Background())
+			same := rerr != nil && (tc.wantIs != nil && errors.Is(rerr, tc.wantIs) ||
+				tc.wantErr != "" && strings.Contains(rerr.Error(), tc.wantErr))
+			if !same {
+				t.Errorf("Reload: %v, want the same failure", rerr)
+			}
+			secretFree(t, logs.String(), fmt.Sprintf("%+v", st), st.LastError.Error(), fmt.Sprint(rerr), fmt.Sprintf("%+v", c.Status()))
 		})
 	}
 }

@@ -143,6 +143,21 @@ func TestFetch(t *testing.T) {
 	if strings.Contains(stderr.String(), secret) || !strings.Contains(stderr.String(), "401") {
 		t.Errorf("stderr %q", stderr.String())
 	}
+	// The key given on the command line instead, for a success and a 401:
+	// neither output may repeat it.
+	t.Setenv("POSTHOG_SECRET_KEY", "")
+	for _, code := range []int{http.StatusOK, http.StatusUnauthorized} {
+		status = code
+		stdout.Reset()
+		stderr.Reset()
+		exit := run([]string{"fetch", "--host", srv.URL, "--project-api-key", "phc_x", "--secret-key", secret, "-o", out}, nil, &stdout, &stderr)
+		if (exit == 0) != (code == http.StatusOK) {
+			t.Errorf("HTTP %d with --secret-key: exit %d: %s", code, exit, stderr.String())
+		}
+		if strings.Contains(stdout.String()+stderr.String(), secret) {
+			t.Errorf("HTTP %d: the secret key leaked: %q %q", code, stdout.String(), stderr.String())
+		}
+	}
 }
 
 func TestHelpIsComplete(t *testing.T) {
