@@ -13,12 +13,16 @@ import (
 // Benchmarks over the realistic documents of internal/realistic (the
 // committed testdata/realistic-1000.json is Document(1000, 1)).
 
-func realisticClient(b *testing.B, n int) *flags.Client {
+// realisticClient serves the realistic document of n flags (seed 1) with
+// the generator's reference clock, and closes when the test ends.
+func realisticClient(tb testing.TB, n int) *flags.Client {
+	tb.Helper()
 	c, err := flags.New(flags.WithSnapshot(realistic.Document(n, 1)),
 		flags.WithClock(func() time.Time { return realistic.ReferenceTime() }))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { c.Close() })
 	return c
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 	"unsafe"
 
 	"github.com/localflags/flags"
@@ -18,12 +17,7 @@ import (
 
 func TestEvaluateAllAgreesWithEvaluate(t *testing.T) {
 	t.Parallel()
-	c, err := flags.New(flags.WithSnapshot(realistic.Document(1000, 1)),
-		flags.WithClock(func() time.Time { return realistic.ReferenceTime() }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := realisticClient(t, 1000)
 	dst := map[string]flags.Result{}
 	for i := range 48 {
 		u := realistic.User(i)
@@ -114,12 +108,7 @@ func TestResultSize(t *testing.T) {
 // TestEvaluateAllAllocations holds EvaluateAll to at most one allocation
 // per returned result, and EvaluateAllInto with a reused map to none.
 func TestEvaluateAllAllocations(t *testing.T) {
-	c, err := flags.New(flags.WithSnapshot(realistic.Document(1000, 1)),
-		flags.WithClock(func() time.Time { return realistic.ReferenceTime() }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := realisticClient(t, 1000)
 	ctx := context.Background()
 	users := realisticUsers(16)
 	i := 0

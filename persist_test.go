@@ -79,10 +79,9 @@ func TestRestartDuringOutage(t *testing.T) {
 	k.next(t)
 	c.Close()
 
-	down := newFakeServer(t)
-	down.Close() // connection refused
+	down := refusedURL(t)
 	k2 := newClock()
-	c2, err := New(WithPoller(pollerConfig(down.URL)), withClock(k2), WithPersistence(path), WithSnapshot([]byte(docOn("bootstrap"))))
+	c2, err := New(WithPoller(pollerConfig(down)), withClock(k2), WithPersistence(path), WithSnapshot([]byte(docOn("bootstrap"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +105,7 @@ func TestRestartDuringOutage(t *testing.T) {
 
 	up := newFakeServer(t)
 	up.then(status(http.StatusNotModified))
-	c2.poller.url = strings.Replace(c2.poller.url, down.URL, up.URL, 1)
+	c2.poller.url = strings.Replace(c2.poller.url, down, up.URL, 1)
 	k2.poll(t)
 	if got := up.lastRequest().Header.Get("If-None-Match"); got != `"e1"` {
 		t.Errorf("If-None-Match %q, want the persisted ETag", got)

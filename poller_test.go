@@ -151,6 +151,26 @@ func withClock(k *clock) Option {
 	}
 }
 
+// withSleep replaces the wait between polls.
+func withSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *config) error {
+		c.sleep = sleep
+		return nil
+	}
+}
+
+// refusedURL is the address of a local port nothing listens on.
+func refusedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
 // logBuffer collects log output safely across goroutines.
 type logBuffer struct {
 	mu  sync.Mutex
@@ -246,15 +266,7 @@ func TestPollETagChange(t *testing.T) {
 // TestPollFailures injects each kind of failure after a good poll: the last
 // good definitions must still be served and Status must say what happened.
 func TestPollFailures(t *testing.T) {
-	refused := func() string {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := l.Addr().String()
-		l.Close()
-		return "http://" + addr
-	}()
+	refused := refusedURL(t)
 	cut := func(w http.ResponseWriter, r *http.Request) {
 		doc := docOn("v2")
 		w.Header().Set("Content-Length", fmt.Sprint(len(doc)))
@@ -529,10 +541,7 @@ func TestSwapsDuringEvaluation(t *testing.T) {
 		}
 		w.Write([]byte(swapDoc(v)))
 	})
-	fast := func(c *config) error {
-		c.sleep = func(ctx context.Context, d time.Duration) error { return sleep(ctx, 2*time.Millisecond) }
-		return nil
-	}
+	fast := withSleep(func(ctx context.Context, d time.Duration) error { return sleep(ctx, 2*time.Millisecond) })
 	c, err := New(WithPoller(pollerConfig(srv.URL)), fast)
 	if err != nil {
 		t.Fatal(err)

@@ -58,10 +58,7 @@ func TestPollerSoak(t *testing.T) {
 	})
 	cfg := pollerConfig(srv.URL)
 	cfg.Timeout = 20 * time.Millisecond
-	fast := func(c *config) error {
-		c.sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
-		return nil
-	}
+	fast := withSleep(func(ctx context.Context, d time.Duration) error { return ctx.Err() })
 	c, err := New(WithPoller(cfg), fast, WithSnapshot([]byte(good[0])))
 	if err != nil {
 		t.Fatal(err)
