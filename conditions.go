@@ -467,12 +467,9 @@ func boolishValue(v any) bool {
 // their negations, which fold ASCII letters only.
 func textMatch(f *filter, pv scalar) verdict {
 	var buf [128]byte
-	s, b, ok := scalarString(pv, buf[:])
+	s, ok := scalarString(pv, buf[:])
 	if !ok {
 		return undecided(unsupportedType(f.key, pv.raw))
-	}
-	if b != nil {
-		s = bytesString(b)
 	}
 	var r bool
 	switch f.op {
@@ -503,17 +500,13 @@ func regexMatch(f *filter, pv scalar) verdict {
 		// subject escape (Go's regexp keeps it in a pooled matcher), so buf
 		// is handed only to a DFA, and copied for the regexp package.
 		var buf [64]byte
-		s, b, ok := scalarString(pv, buf[:])
+		s, ok := scalarString(pv, buf[:])
 		if !ok {
 			return undecided(unsupportedType(f.key, pv.raw))
 		}
-		if b != nil {
-			var done bool
-			if matched, portable, done = f.re.MatchDFA(bytesString(b)); !done {
-				matched, portable = f.re.Match(string(b))
-			}
-		} else {
-			matched, portable = f.re.Match(s)
+		var done bool
+		if matched, portable, done = f.re.MatchDFA(s); !done {
+			matched, portable = f.re.Match(strings.Clone(s))
 		}
 	}
 	if !portable {
@@ -531,13 +524,9 @@ func orderMatch(f *filter, pv scalar) verdict {
 	var s string
 	num := pv.num
 	if pv.kind != kindNumber {
-		var b []byte
 		var ok bool
-		if s, b, ok = scalarString(pv, buf[:]); !ok {
+		if s, ok = scalarString(pv, buf[:]); !ok {
 			return undecided(unsupportedType(f.key, pv.raw))
-		}
-		if b != nil {
-			s = bytesString(b)
 		}
 		num = ecma.ParseFloat(s)
 	}
@@ -614,12 +603,9 @@ func (ev *evaluator) dateMatch(f *filter, pv scalar) verdict {
 // versionMatch decides the semver operators.
 func versionMatch(f *filter, pv scalar) verdict {
 	var buf [128]byte
-	s, b, ok := scalarString(pv, buf[:])
+	s, ok := scalarString(pv, buf[:])
 	if !ok {
 		return undecided(unsupportedType(f.key, pv.raw))
-	}
-	if b != nil {
-		s = bytesString(b)
 	}
 	v, ok := parseVersion(s)
 	if !ok {

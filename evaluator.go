@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"strings"
 	"time"
 )
 
@@ -199,12 +200,12 @@ func (ev *evaluator) flagValue(f *flag) answer {
 			return failure(undecided(noDeviceID))
 		}
 		var buf [32]byte
-		s, b, ok := scalarString(pv, buf[:])
+		s, ok := scalarString(pv, buf[:])
 		if !ok {
 			return failure(undecided(unsupportedType("$device_id", pv.raw)))
 		}
-		if b != nil {
-			s = string(b)
+		if pv.kind != kindString {
+			s = strings.Clone(s) // the bucketing id outlives buf
 		}
 		id = s
 	}

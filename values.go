@@ -371,16 +371,15 @@ func jsString(v any) string {
 	return string(b)
 }
 
-// scalarString returns String(v) for a property value. Strings come back
-// without copying (b is nil); everything else is written into buf and
-// returned as b, which the caller must not keep. ok is false for
-// unsupported types.
-func scalarString(s scalar, buf []byte) (str string, b []byte, ok bool) {
+// scalarString returns String(v) for a property value: a string as it is,
+// anything else written into buf, which the result then aliases (so the
+// caller must not keep it). ok is false for unsupported types.
+func scalarString(s scalar, buf []byte) (string, bool) {
 	if s.kind == kindString {
-		return s.str, nil, true
+		return s.str, true
 	}
-	b, ok = appendString(buf[:0], s)
-	return "", b, ok
+	b, ok := appendString(buf[:0], s)
+	return bytesString(b), ok
 }
 
 // jsTruthy is JavaScript's ToBoolean for a canonical value.
