@@ -27,13 +27,9 @@ func compilePayload(stored any) (json.RawMessage, error) {
 		if x == "" {
 			return nil, nil
 		}
-		raw := []byte(x)
-		if !json.Valid(raw) {
-			return json.Marshal(x)
-		}
 		var buf bytes.Buffer
-		if err := json.Compact(&buf, raw); err != nil {
-			return nil, err
+		if json.Compact(&buf, []byte(x)) != nil {
+			return json.Marshal(x) // not JSON: the string itself
 		}
 		if bytes.Equal(buf.Bytes(), []byte("null")) {
 			return nil, nil

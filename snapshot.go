@@ -732,42 +732,47 @@ func (c *compiler) compileOperand(f *filter, val any) {
 	switch f.op {
 	case opExact, opIsNot:
 		f.exact = compileExact(val, c.s.pmv2)
+		return
+	case opDateBefore, opDateAfter:
+		f.date, f.bad = compileDate(val)
+		return
+	}
+	text := jsString(val) // what the other operators read
+	switch f.op {
 	case opIContains, opNotIContains, opStartsWith, opNotStartsWith, opEndsWith, opNotEndsWith:
-		f.folded = ecma.ASCIILower(jsString(val))
+		f.folded = ecma.ASCIILower(text)
 	case opRegex, opNotRegex:
-		f.re = c.regexp(jsString(val))
+		f.re = c.regexp(text)
 		switch f.re.Status() {
 		case ecma.RegexpNotPortable:
-			f.bad = inconclusive("regex %q needs the server: %s", jsString(val), f.re.Reason())
+			f.bad = inconclusive("regex %q needs the server: %s", text, f.re.Reason())
 		case ecma.RegexpUnsupported:
-			f.bad = inconclusive("regex %q cannot be run by Go's RE2: %s", jsString(val), f.re.Reason())
+			f.bad = inconclusive("regex %q cannot be run by Go's RE2: %s", text, f.re.Reason())
 		}
 	case opGT, opGTE, opLT, opLTE:
-		f.text = jsString(val)
+		f.text = text
 		if n, ok := val.(float64); ok {
 			f.num = n
 		} else {
-			f.num = ecma.ParseFloat(f.text)
+			f.num = ecma.ParseFloat(text)
 		}
-	case opDateBefore, opDateAfter:
-		f.date, f.bad = compileDate(val)
 	case opSemverEQ, opSemverNEQ, opSemverGT, opSemverGTE, opSemverLT, opSemverLTE:
 		var ok bool
-		if f.ver, ok = parseVersion(jsString(val)); !ok {
-			f.bad = inconclusive("filter value %q is not a version", jsString(val))
+		if f.ver, ok = parseVersion(text); !ok {
+			f.bad = inconclusive("filter value %q is not a version", text)
 		}
 	case opSemverTilde, opSemverCaret, opSemverWildcard:
 		var ok bool
 		switch f.op {
 		case opSemverTilde:
-			f.vrange, ok = tildeRange(jsString(val))
+			f.vrange, ok = tildeRange(text)
 		case opSemverCaret:
-			f.vrange, ok = caretRange(jsString(val))
+			f.vrange, ok = caretRange(text)
 		default:
-			f.vrange, ok = wildcardRange(jsString(val))
+			f.vrange, ok = wildcardRange(text)
 		}
 		if !ok {
-			f.bad = inconclusive("filter value %q is not a version for %s", jsString(val), f.opName)
+			f.bad = inconclusive("filter value %q is not a version for %s", text, f.opName)
 		}
 	}
 }
