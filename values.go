@@ -92,11 +92,10 @@ func readValue(v any) scalar {
 			return scalar{kind: kindUnsupported, raw: v}
 		}
 		return scalar{kind: kindNumber, num: f} // overflow reads as ±Inf, as JSON.parse does
-	case []any, []string, map[string]any:
-		if _, isMap := v.(map[string]any); isMap {
-			return scalar{kind: kindObject, raw: v}
-		}
+	case []any, []string:
 		return scalar{kind: kindArray, raw: v}
+	case map[string]any:
+		return scalar{kind: kindObject, raw: v}
 	case time.Time:
 		return scalar{kind: kindDate, raw: v}
 	case undefined:
