@@ -415,6 +415,19 @@ func TestBackoff(t *testing.T) {
 	if !strings.Contains(logs.String(), "works again") {
 		t.Error("recovery was not logged")
 	}
+	// The interval between good polls is jittered too, so fleets drift
+	// apart.
+	k.rand = 0
+	srv.then(status(http.StatusNotModified))
+	if d := k.poll(t); d != 27*time.Second {
+		t.Errorf("interval with the lowest jitter: %v, want 27s", d)
+	}
+	// A Retry-After shorter than the backoff does not shorten it.
+	k.rand = 0.5
+	srv.then(status(429, "Retry-After", "1"))
+	if d := k.poll(t); d != 60*time.Second {
+		t.Errorf("wait after a 429 asking for 1s: %v, want the 60s backoff", d)
+	}
 }
 
 func TestUnauthorizedLoggedOncePerChange(t *testing.T) {
