@@ -73,8 +73,9 @@ func main() {
 	}
 
 	// A service would keep running; here, wait for Ctrl-C while the poller
-	// keeps the definitions fresh in the background.
-	fmt.Println("polling; press Ctrl-C to stop")
+	// keeps the definitions fresh in the background. The handler is in
+	// place before the prompt, so an early Ctrl-C still closes the client.
 	stop, _ := signal.NotifyContext(context.Background(), os.Interrupt)
+	fmt.Println("polling; press Ctrl-C to stop")
 	<-stop.Done()
 }
