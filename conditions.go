@@ -191,6 +191,9 @@ type filter struct {
 	bad *inconclusiveError
 	// missing is the cause reported when the property is absent.
 	missing *inconclusiveError
+	// unportable is the cause reported when a regex filter's subject holds
+	// what posthog-node leaves to the server.
+	unportable *inconclusiveError
 
 	exact  *exactTarget
 	folded string  // ASCII-lowercased String(value): the contains family
@@ -362,14 +365,14 @@ func (ev *evaluator) property(f *filter, props *propsView) verdict {
 func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	t := f.exact
 	if t.truthy {
-		if !representable(pv) {
-			return undecided(inconclusive("property %q holds a value with no JSON spelling", f.key))
+		if why := representable(pv); why != "" {
+			return undecided(propertyCause(f.key, "holds ", why, ", which has no JSON spelling"))
 		}
 		return boolVerdict(truthy(pv) == t.want)
 	}
 	if pmv2 && t.boolish && pv.kind == kindNumber {
 		if math.IsNaN(pv.num) || math.IsInf(pv.num, 0) {
-			return undecided(inconclusive("property %q is a non-finite number", f.key))
+			return undecided(propertyCause(f.key, "is a non-finite number"))
 		}
 		return vFalse
 	}
@@ -379,7 +382,7 @@ func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	var buf [128]byte
 	actual, why := spell(pv, buf[:])
 	if why != "" {
-		return undecided(inconclusive("property %q holds %s, which exact cannot compare", f.key, why))
+		return undecided(propertyCause(f.key, "holds ", why, ", which exact cannot compare"))
 	}
 	if !t.list {
 		return boolVerdict(ecma.EqualLower(actual, t.scalar))
@@ -467,9 +470,9 @@ func boolishValue(v any) bool {
 // their negations, which fold ASCII letters only.
 func textMatch(f *filter, pv scalar) verdict {
 	var buf [128]byte
-	s, ok := scalarString(pv, buf[:])
-	if !ok {
-		return undecided(unsupportedType(f.key, pv.raw))
+	s, why := scalarString(pv, buf[:])
+	if why != "" {
+		return undecided(valueCause(f.key, why))
 	}
 	var r bool
 	switch f.op {
@@ -500,9 +503,9 @@ func regexMatch(f *filter, pv scalar) verdict {
 		// subject escape (Go's regexp keeps it in a pooled matcher), so buf
 		// is handed only to a DFA, and copied for the regexp package.
 		var buf [64]byte
-		s, ok := scalarString(pv, buf[:])
-		if !ok {
-			return undecided(unsupportedType(f.key, pv.raw))
+		s, why := scalarString(pv, buf[:])
+		if why != "" {
+			return undecided(valueCause(f.key, why))
 		}
 		var done bool
 		if matched, portable, done = f.re.MatchDFA(s); !done {
@@ -510,12 +513,10 @@ func regexMatch(f *filter, pv scalar) verdict {
 		}
 	}
 	if !portable {
-		return verdict{out: outInconclusive, regex: true, cause: regexSubjectCause}
+		return verdict{out: outInconclusive, regex: true, cause: f.unportable}
 	}
 	return boolVerdict(matched == (f.op == opRegex))
 }
-
-var regexSubjectCause = inconclusive("regex subject holds non-ASCII characters or a carriage return, which posthog-node leaves to the server")
 
 // orderMatch decides gt, gte, lt and lte: numerically when both sides parse
 // as numbers, otherwise by comparing strings as JavaScript does.
@@ -524,9 +525,9 @@ func orderMatch(f *filter, pv scalar) verdict {
 	var s string
 	num := pv.num
 	if pv.kind != kindNumber {
-		var ok bool
-		if s, ok = scalarString(pv, buf[:]); !ok {
-			return undecided(unsupportedType(f.key, pv.raw))
+		var why string
+		if s, why = scalarString(pv, buf[:]); why != "" {
+			return undecided(valueCause(f.key, why))
 		}
 		num = ecma.ParseFloat(s)
 	}
@@ -577,17 +578,17 @@ func (ev *evaluator) dateMatch(f *filter, pv scalar) verdict {
 	case kindString:
 		ms, ok := ecma.ParseDate(pv.str)
 		if !ok {
-			return undecided(inconclusive("property %q is not a date posthog-node can read: %q", f.key, pv.str))
+			return undecided(propertyValueCause(f.key, "is not a date posthog-node can read: ", pv.str, ""))
 		}
 		got = ms
 	case kindNumber:
 		ms, ok := ecma.TimeClip(pv.num)
 		if !ok {
-			return undecided(inconclusive("property %q is a number outside the range of dates", f.key))
+			return undecided(propertyCause(f.key, "is a number outside the range of dates"))
 		}
 		got = ms
 	default:
-		return undecided(inconclusive("property %q must be a date string, a number or a time.Time", f.key))
+		return undecided(propertyCause(f.key, "must be a date string, a number or a time.Time"))
 	}
 	if want == math.MinInt64 {
 		// A relative date out of range is an Invalid Date in JavaScript, and
@@ -603,15 +604,13 @@ func (ev *evaluator) dateMatch(f *filter, pv scalar) verdict {
 // versionMatch decides the semver operators.
 func versionMatch(f *filter, pv scalar) verdict {
 	var buf [128]byte
-	s, ok := scalarString(pv, buf[:])
-	if !ok {
-		return undecided(unsupportedType(f.key, pv.raw))
+	s, why := scalarString(pv, buf[:])
+	if why != "" {
+		return undecided(valueCause(f.key, why))
 	}
 	v, ok := parseVersion(s)
 	if !ok {
-		// s may alias buf; passing it to fmt would move buf to the heap on
-		// every call, so the failure path copies it.
-		return undecided(inconclusive("property %q is not a version: %q", f.key, strings.Clone(s)))
+		return undecided(propertyValueCause(f.key, "is not a version: ", s, ""))
 	}
 	switch f.op {
 	case opSemverTilde, opSemverCaret, opSemverWildcard:

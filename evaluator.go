@@ -132,7 +132,11 @@ func (ev *evaluator) result(f *flag, withPayload bool) Result {
 			}
 		}
 	}
-	return f.resultOf(a, withPayload)
+	r := f.resultOf(a, withPayload)
+	if ev.s.red != nil && a.failed() {
+		r.Err = ev.s.red.cause(a.fail.cause) // may quote the document's text
+	}
+	return r
 }
 
 // resultOf turns f's answer into a Result.
@@ -187,7 +191,7 @@ func (ev *evaluator) flagValue(f *flag) answer {
 		}
 		props := groupView(&g, f.group.slot)
 		if ev.tr != nil {
-			ev.tr.note("group flag: the user's %q is %q", f.group.name, g.Key)
+			ev.tr.note("group flag: the user's %q is %s", f.group.name, quoted(g.Key))
 			ev.tr.bucketing(g.Key)
 		}
 		return ev.conditions(f, &props, g.Key)
@@ -199,15 +203,14 @@ func (ev *evaluator) flagValue(f *flag) answer {
 		if !ok || pv.kind == kindNull || (pv.kind == kindString && pv.str == "") {
 			return failure(undecided(noDeviceID))
 		}
-		var buf [32]byte
-		s, ok := scalarString(pv, buf[:])
-		if !ok {
-			return failure(undecided(unsupportedType("$device_id", pv.raw)))
-		}
+		id = pv.str
 		if pv.kind != kindString {
-			s = strings.Clone(s) // the bucketing id outlives buf
+			s, why := spellID(pv)
+			if why != "" {
+				return failure(undecided(valueCause("$device_id", why)))
+			}
+			id = s
 		}
-		id = s
 	}
 	if ev.tr != nil {
 		if f.device {
@@ -216,6 +219,16 @@ func (ev *evaluator) flagValue(f *flag) answer {
 		ev.tr.bucketing(id)
 	}
 	return ev.conditions(f, &props, id)
+}
+
+// spellID is String(v) for a device id that is not a string, copied: the
+// bucketing id outlives the buffer it is spelled in. Kept apart from
+// flagValue so that its buffer does not move to the heap on every
+// evaluation of a device-bucketed flag.
+func spellID(pv scalar) (string, string) {
+	var buf [32]byte
+	s, why := scalarString(pv, buf[:])
+	return strings.Clone(s), why
 }
 
 var noDeviceID = inconclusive("the flag buckets by device id and the context has none")

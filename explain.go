@@ -2,9 +2,15 @@ package flags
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/localflags/flags/internal/ecma"
 )
 
 // Explanation is the full trace of one evaluation, for a person debugging a
@@ -20,6 +26,8 @@ type Explanation struct {
 	// Flag is the trace of the flag's evaluation; nil when the flag was not
 	// evaluated (not found, not ready, filtered out or overridden).
 	Flag *FlagTrace
+
+	red *redactor // for String
 }
 
 // FlagTrace traces one flag: the flag asked for, or a dependency.
@@ -138,9 +146,9 @@ func (c *Client) Explain(ctx context.Context, key string, user User) Explanation
 		return Explanation{Result: unevaluated(key, s, set), Override: set != nil}
 	}
 	ev := newEvaluator(s, &user, c.cfg.now)
-	ev.tr = &tracer{}
+	ev.tr = &tracer{red: s.red}
 	r := ev.result(f, true)
-	return Explanation{Result: r, Flag: ev.tr.root}
+	return Explanation{Result: r, Flag: ev.tr.root, red: s.red}
 }
 
 // tracer builds an Explanation while the evaluator runs. The evaluator
@@ -153,6 +161,7 @@ type tracer struct {
 	// bases[i] is len(filters) when flags[i] began: filters above it
 	// belong to that flag.
 	bases []int
+	red   *redactor // for the causes recorded
 }
 
 func (t *tracer) flag() *FlagTrace { return t.flags[len(t.flags)-1] }
@@ -179,7 +188,7 @@ func (t *tracer) endFlag(f *flag, a answer) {
 	ft := t.flag()
 	switch {
 	case a.failed():
-		ft.Cause = a.fail.cause.cause
+		ft.Cause = t.red.string(a.fail.cause.cause)
 	case f.variantKey(a.value) != "":
 		ft.Value = f.variantKey(a.value)
 	default:
@@ -230,7 +239,7 @@ func (t *tracer) endCondition(res condResult, v verdict) {
 	default:
 		c.Outcome = "undecided"
 		if v.cause != nil {
-			c.Cause = v.cause.cause
+			c.Cause = t.red.string(v.cause.cause)
 		}
 	}
 }
@@ -316,7 +325,7 @@ func (t *tracer) endFilter(v verdict) {
 	default:
 		ft.Outcome = FilterUndecided
 		if v.cause != nil {
-			ft.Cause = v.cause.cause
+			ft.Cause = t.red.string(v.cause.cause)
 		}
 	}
 	t.filters = t.filters[:len(t.filters)-1]
@@ -366,12 +375,105 @@ func traceScalar(s scalar) any {
 	return s.raw
 }
 
-// jsonText spells a value as JSON, or with %v when it has no JSON form.
-func jsonText(v any) string {
-	if b, err := json.Marshal(v); err == nil {
-		return string(b)
+// maxTraceText bounds the spelling of one value in Explanation.String.
+const maxTraceText = 200
+
+// traceText spells a filter's value, or the property value it saw, for
+// Explanation.String: as JSON where the value has a JSON form, with NaN,
+// Infinity, undefined and (Go type) markers where it has none, cut after
+// maxTraceText bytes with an ellipsis. It walks no further than it writes,
+// within the bounds of evaluation's walks, so any value the caller built
+// prints quickly; encoding/json would recurse without end into a value
+// that contains itself.
+func traceText(v any) string {
+	var w walk
+	b, _ := w.appendTrace(nil, readValue(v), 0)
+	return string(b)
+}
+
+// appendTrace appends the trace spelling of s; cut reports that it stopped
+// early, with the ellipsis written.
+func (w *walk) appendTrace(dst []byte, s scalar, depth int) (_ []byte, cut bool) {
+	if len(dst) >= maxTraceText {
+		return append(dst, "…"...), true
 	}
-	return fmt.Sprintf("%v", v)
+	switch s.kind {
+	case kindString:
+		str := s.str
+		if end := maxTraceText - len(dst); len(str) > end {
+			for end > 0 && !utf8.RuneStart(str[end]) {
+				end-- // keep a character whole
+			}
+			str, cut = str[:end], true
+		}
+		if utf8.ValidString(str) {
+			dst = ecma.AppendQuote(dst, str)
+		} else {
+			dst = strconv.AppendQuote(dst, str)
+		}
+		if cut {
+			dst = append(dst, "…"...)
+		}
+		return dst, cut
+	case kindArray:
+		var n int
+		var elem func(i int) scalar
+		switch a := s.raw.(type) {
+		case []string:
+			n, elem = len(a), func(i int) scalar { return scalar{kind: kindString, str: a[i]} }
+		case []any:
+			n, elem = len(a), func(i int) scalar { return readValue(a[i]) }
+		}
+		// Elements are counted as they are written, not all on entry as
+		// evaluation does: a long list prints its start.
+		if w.enter(depth, 0) != "" {
+			return append(dst, "[…]"...), true
+		}
+		dst = append(dst, '[')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if w.enter(depth, 1) != "" {
+				return append(dst, "…"...), true
+			}
+			if dst, cut = w.appendTrace(dst, elem(i), depth+1); cut {
+				return dst, true
+			}
+		}
+		return append(dst, ']'), false
+	case kindObject:
+		m := s.raw.(map[string]any)
+		// Keys are sorted so that the text is stable, which needs them all;
+		// a large map is summarized instead.
+		if len(m) > maxTraceText || w.enter(depth, len(m)) != "" {
+			return fmt.Appendf(dst, "{… %d keys}", len(m)), true
+		}
+		keys := slices.Sorted(maps.Keys(m))
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, cut = w.appendTrace(dst, scalar{kind: kindString, str: k}, depth+1); cut {
+				return dst, true
+			}
+			dst = append(dst, ':')
+			if dst, cut = w.appendTrace(dst, readValue(m[k]), depth+1); cut {
+				return dst, true
+			}
+		}
+		return append(dst, '}'), false
+	case kindDate:
+		dst = append(dst, '"')
+		return append(appendISO(dst, s.raw.(time.Time)), '"'), false
+	case kindUnsupported:
+		return append(append(append(dst, '('), typeName(s.raw)...), ')'), false
+	}
+	// null, booleans, numbers (NaN and the infinities included) and
+	// undefined are spelled as String(v) spells them.
+	b, _ := appendString(dst, s)
+	return b, false
 }
 
 // String renders the explanation as indented text, one step a line.
@@ -395,7 +497,7 @@ func (e Explanation) String() string {
 	if e.Flag != nil {
 		writeFlag(&b, e.Flag, "  ")
 	}
-	return b.String()
+	return e.red.string(b.String())
 }
 
 func valueText(r Result) string {
@@ -410,7 +512,7 @@ func writeFlag(b *strings.Builder, f *FlagTrace, in string) {
 		fmt.Fprintf(b, "%s%s\n", in, n)
 	}
 	if f.Bucketing != "" {
-		fmt.Fprintf(b, "%sbucketing id: %q\n", in, f.Bucketing)
+		fmt.Fprintf(b, "%sbucketing id: %s\n", in, quoted(f.Bucketing))
 	}
 	if h := f.Holdout; h != nil {
 		verb := "not held out"
@@ -472,13 +574,13 @@ func writeFilter(b *strings.Builder, f *FilterTrace, in string) {
 		}
 		fmt.Fprintf(b, "%scohort %s (%s): %s%s\n", in, f.Key, f.Operator, outcome, cached)
 	case "flag":
-		fmt.Fprintf(b, "%sflag %q evaluates to %s: %s\n", in, f.Key, jsonText(f.Expected), outcome)
+		fmt.Fprintf(b, "%sflag %q evaluates to %s: %s\n", in, f.Key, traceText(f.Expected), outcome)
 	default:
 		seen := "missing"
 		if f.Present {
-			seen = jsonText(f.Actual)
+			seen = traceText(f.Actual)
 		}
-		fmt.Fprintf(b, "%s%s %s %s: saw %s: %s\n", in, f.Key, f.Operator, jsonText(f.Expected), seen, outcome)
+		fmt.Fprintf(b, "%s%s %s %s: saw %s: %s\n", in, f.Key, f.Operator, traceText(f.Expected), seen, outcome)
 	}
 	if f.Cause != "" {
 		fmt.Fprintf(b, "%s  because %s\n", in, f.Cause)

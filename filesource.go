@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -65,7 +64,7 @@ func (c *Client) checkFile() error {
 // false when the content is the one last seen, loaded or rejected: a broken
 // file is reported once, not at every check, until it changes again.
 func (c *Client) loadFile(f *fileSource) (changed bool, err error) {
-	doc, err := os.ReadFile(f.path)
+	doc, err := readFile(f.path, c.docLimit())
 	if err != nil {
 		f.last, f.lastErr = 0, nil
 		return true, fmt.Errorf("flags: definitions file: %w", err)

@@ -45,7 +45,11 @@
 //
 // Any other type makes the filters that read it inconclusive, with a cause
 // that names the type. Nothing a property value holds can make evaluation
-// panic.
+// panic, overflow the stack or run long: a composite value is walked within
+// [MaxValueDepth] levels, [MaxValueElements] elements and [MaxValueBytes] of
+// text, so a map that holds itself, or a tree of shared parts whose
+// unfolding is exponential, makes the filters that read it inconclusive,
+// with a cause that names the limit.
 //
 // # How evaluation works
 //
@@ -67,7 +71,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -268,6 +271,8 @@ type config struct {
 	fileInterval  time.Duration
 	onUpdate      func(Status)
 	overrides     overrideSet
+	// handlerWait is how long Close waits for a running update handler.
+	handlerWait time.Duration
 
 	// Hooks that tests replace to control time: sleep waits for d or until
 	// ctx is done, and rand returns a number in [0, 1) for jitter.
@@ -367,6 +372,16 @@ type Client struct {
 	ready     chan struct{}
 	readyOnce sync.Once
 	updates   chan Status // to the update handler; nil without one
+	// handlerDone is closed when the update handler's goroutine ends.
+	handlerDone chan struct{}
+
+	// loadMu orders each swap of definitions with the persistence write
+	// that follows it, so that the file always ends up holding the
+	// definitions served last. Evaluations never take it.
+	loadMu sync.Mutex
+	// red removes the poller's keys from every log line, error and warning
+	// (see redact.go); nil without a poller.
+	red *redactor
 
 	overrides atomic.Pointer[overrideSet] // nil when there are none
 	ovMu      sync.Mutex                  // serializes changes to overrides
@@ -389,10 +404,11 @@ type Client struct {
 func New(opts ...Option) (*Client, error) {
 	c := &Client{
 		cfg: config{
-			now:    time.Now,
-			logger: slog.New(slog.DiscardHandler),
-			sleep:  sleep,
-			rand:   rand.Float64,
+			now:         time.Now,
+			logger:      slog.New(slog.DiscardHandler),
+			sleep:       sleep,
+			rand:        rand.Float64,
+			handlerWait: HandlerCloseWait,
 		},
 		ready: make(chan struct{}),
 	}
@@ -401,8 +417,19 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if p := c.cfg.poller; p != nil {
+		c.red = newRedactor(p.SecretKey, p.ProjectAPIKey)
+	}
+	if c.red != nil {
+		c.cfg.logger = slog.New(redactHandler{next: c.cfg.logger.Handler(), r: c.red})
+	}
 	if c.cfg.overrides != nil {
 		c.overrides.Store(&c.cfg.overrides)
+	}
+	if c.cfg.persistPath != "" {
+		if n := sweepTemp(c.cfg.persistPath, c.cfg.now()); n > 0 {
+			c.cfg.logger.Info("flags: removed temporary files left by an interrupted write", "path", c.cfg.persistPath, "files", n)
+		}
 	}
 	if err := c.bootstrap(); err != nil {
 		return nil, err
@@ -416,7 +443,7 @@ func New(opts ...Option) (*Client, error) {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if c.cfg.onUpdate != nil {
 		c.updates = make(chan Status, 1)
-		c.wg.Add(1)
+		c.handlerDone = make(chan struct{})
 		go c.runUpdates(c.ctx)
 		if c.snap.Load() != nil {
 			c.notify(c.Status())
@@ -442,8 +469,8 @@ func (c *Client) bootstrap() error {
 			return errors.New("flags: WithSnapshot and WithSnapshotFile are mutually exclusive")
 		}
 		var err error
-		if doc, err = os.ReadFile(c.cfg.snapshotFile); err != nil {
-			return fmt.Errorf("flags: reading snapshot: %w", err)
+		if doc, err = readFile(c.cfg.snapshotFile, c.docLimit()); err != nil {
+			return c.red.error(fmt.Errorf("flags: reading snapshot: %w", err))
 		}
 	}
 	if doc == nil {
@@ -458,7 +485,7 @@ func (c *Client) loadPersisted() string {
 	if c.cfg.persistPath == "" {
 		return ""
 	}
-	p, err := readPersisted(c.cfg.persistPath)
+	p, err := readPersisted(c.cfg.persistPath, c.docLimit())
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			c.cfg.logger.Error("flags: ignoring the persisted definitions", "error", err)
@@ -483,22 +510,31 @@ func (c *Client) Load(doc []byte) error {
 }
 
 func (c *Client) compileOpts() compileOptions {
-	o := compileOptions{runtime: c.cfg.runtime, contexts: c.cfg.contexts}
+	o := compileOptions{runtime: c.cfg.runtime, contexts: c.cfg.contexts, redact: c.red}
 	if c.cfg.poller != nil {
 		o.maxBytes = c.cfg.poller.MaxBodyBytes
 	}
 	return o
 }
 
+// docLimit is the size limit of a definitions document from any source.
+func (c *Client) docLimit() int64 {
+	if c.cfg.poller != nil {
+		return max(MaxDocumentBytes, c.cfg.poller.MaxBodyBytes)
+	}
+	return MaxDocumentBytes
+}
+
 // load compiles doc and swaps it in, as l describes (load fills in its
 // snapshot, and its fingerprint unless the caller has one), and logs its
-// warnings. With persist, and
-// persistence on, it also writes doc to the persistence file. On error the
-// current definitions stay.
+// warnings. With persist, and persistence on, it also writes doc to the
+// persistence file, in the order of the swaps: loads racing from Load, the
+// poller and the file source leave the file holding what is served. On
+// error the current definitions stay.
 func (c *Client) load(doc []byte, l loaded, persist bool) error {
 	s, err := compile(doc, c.compileOpts())
 	if err != nil {
-		return err
+		return c.red.error(err)
 	}
 	l.snap = s
 	if l.fingerprint == 0 {
@@ -507,6 +543,8 @@ func (c *Client) load(doc []byte, l loaded, persist bool) error {
 	for _, w := range s.warnings {
 		c.cfg.logger.Warn("flags: definitions loaded with a problem", "problem", w)
 	}
+	c.loadMu.Lock()
+	defer c.loadMu.Unlock()
 	c.swap(l)
 	if !persist || c.cfg.persistPath == "" {
 		return nil
@@ -534,7 +572,7 @@ func (c *Client) Reload(ctx context.Context) error {
 		defer unlink()
 		return c.poll(ctx).err
 	case c.files != nil:
-		return c.checkFile()
+		return c.red.error(c.checkFile())
 	}
 	return ErrNoSource
 }
@@ -543,27 +581,55 @@ func (c *Client) Reload(ctx context.Context) error {
 // before the first load. A Snapshot is immutable.
 func (c *Client) Snapshot() *Snapshot { return c.snap.Load() }
 
+// HandlerCloseWait is how long Close waits for an update handler (see
+// [WithUpdateHandler]) that is still running.
+const HandlerCloseWait = 5 * time.Second
+
 // Close stops every goroutine of the client and cancels a request in
-// flight; no goroutine outlives it. Evaluation keeps working on the last
-// definitions. It is safe to call more than once.
+// flight. Evaluation keeps working on the last definitions. It is safe to
+// call more than once.
+//
+// No goroutine outlives Close but one: an update handler that is still
+// running after [HandlerCloseWait]. Close then returns an error saying so,
+// and the handler's goroutine ends when the handler returns; it is not
+// called again.
 func (c *Client) Close() error {
+	var err error
 	c.closeOnce.Do(func() {
 		c.cancel()
 		c.wg.Wait()
 		if c.cfg.ownHTTPClient {
 			c.cfg.poller.HTTPClient.CloseIdleConnections()
 		}
+		if c.handlerDone == nil {
+			return
+		}
+		t := time.NewTimer(c.cfg.handlerWait)
+		defer t.Stop()
+		select {
+		case <-c.handlerDone:
+		case <-t.C:
+			err = fmt.Errorf("flags: Close: the update handler was still running after %v; not waiting for it", c.cfg.handlerWait)
+		}
 	})
-	return nil
+	return err
 }
 
 // IsEnabled reports whether the flag is on for user: true for true or any
 // variant, false otherwise, including when the flag is inconclusive or
-// unknown. It does not allocate, except for a regex filter whose pattern is
-// too large for a DFA reading a property that is not a string, and for a
-// flag whose dependency is undecided (to build the cause). The context is not used:
-// evaluation never blocks; it is accepted so that the signature can carry
-// tracing later without a breaking change.
+// unknown. The context is not used: evaluation never blocks; it is accepted
+// so that the signature can carry tracing later without a breaking change.
+//
+// It does not allocate, with these exceptions:
+//   - a filter the user's own value leaves undecided (a version or a date
+//     that does not parse, a value of an unsupported type or over the
+//     MaxValue limits) allocates its cause: two allocations;
+//   - a flag whose dependency is undecided allocates its cause, which
+//     names the dependency's;
+//   - a composite property value whose spelling is longer than 128 bytes
+//     (a list compared with exact, say) is spelled on the heap;
+//   - a regex filter whose pattern is too large for a DFA, reading a
+//     property that is not a string, copies the property's spelling.
 func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 	s, f, set := c.find(key)
 	if f == nil {

@@ -15,9 +15,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"runtime/metrics"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -414,6 +416,11 @@ type fuzzConverter struct {
 }
 
 func (c *fuzzConverter) value(v any) any {
+	if s, ok := v.(string); ok {
+		if shape, ok := fuzzShape(s); ok {
+			return shape
+		}
+	}
 	if c.r == nil {
 		return v
 	}
@@ -508,6 +515,132 @@ func (c *fuzzConverter) value(v any) any {
 		}
 	}
 	return v
+}
+
+// fuzzShape builds the value a "$hostile:<shape>-<n>" string names, the
+// shapes no JSON can hold: values that contain themselves, parts shared to
+// exponential size, deep nesting and huge slices. n is capped so that one
+// input stays cheap to build; every cap is past the MaxValue limits.
+func fuzzShape(s string) (any, bool) {
+	spec, ok := strings.CutPrefix(s, "$hostile:")
+	if !ok {
+		return nil, false
+	}
+	name, arg, _ := strings.Cut(spec, "-")
+	n, _ := strconv.Atoi(arg)
+	n = max(n, 0)
+	switch name {
+	case "cycle":
+		m := map[string]any{"k": "v"}
+		m["self"] = m
+		return m, true
+	case "cycleslice":
+		a := []any{"x", nil}
+		a[1] = a
+		return a, true
+	case "cyclemixed":
+		m := map[string]any{}
+		m["list"] = []any{m}
+		return m, true
+	case "dag": // maps, each holding the next twice
+		var v any = map[string]any{}
+		for range min(n, 64) {
+			v = map[string]any{"a": v, "b": v}
+		}
+		return v, true
+	case "dagslice":
+		var v any = []any{}
+		for range min(n, 64) {
+			v = []any{v, v}
+		}
+		return v, true
+	case "deep":
+		var v any = "x"
+		for range min(n, 4*MaxValueDepth) {
+			v = []any{v}
+		}
+		return v, true
+	case "deepmap":
+		var v any = "x"
+		for range min(n, 4*MaxValueDepth) {
+			v = map[string]any{"k": v}
+		}
+		return v, true
+	case "wide":
+		return make([]any, min(n, 4*MaxValueElements)), true
+	case "widestrings":
+		return make([]string, min(n, 4*MaxValueElements)), true
+	case "long": // one string of n KiB in a slice
+		return []string{strings.Repeat("x", min(n, 2*MaxValueBytes>>10)<<10)}, true
+	case "chan":
+		return []any{make(chan int)}, true
+	}
+	return nil, false
+}
+
+// fuzzFingerprint spells a user for comparing before and after evaluation:
+// %#v for scalars, maps with sorted keys, at most a fixed number of nodes,
+// and a marker where a value contains itself, so that it ends on the
+// values fuzzShape builds.
+func fuzzFingerprint(u User) string {
+	var b strings.Builder
+	budget := 20_000
+	var walk func(v any, path []any)
+	walk = func(v any, path []any) {
+		if budget--; budget < 0 {
+			b.WriteString("…")
+			return
+		}
+		for _, p := range path {
+			if fuzzSame(p, v) {
+				b.WriteString("<cycle>")
+				return
+			}
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			b.WriteString("{")
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				fmt.Fprintf(&b, "%q:", k)
+				walk(x[k], append(path, v))
+				b.WriteString(",")
+			}
+			b.WriteString("}")
+		case []any:
+			b.WriteString("[")
+			for _, e := range x {
+				walk(e, append(path, v))
+				b.WriteString(",")
+			}
+			b.WriteString("]")
+		case []string:
+			fmt.Fprintf(&b, "%d strings %q", len(x), x[:min(len(x), 8)])
+		case chan int:
+			b.WriteString("chan")
+		default:
+			fmt.Fprintf(&b, "%#v", x)
+		}
+	}
+	fmt.Fprintf(&b, "%q %q ", u.DistinctID, u.DeviceID)
+	walk(u.Properties, nil)
+	for _, name := range slices.Sorted(maps.Keys(u.Groups)) {
+		fmt.Fprintf(&b, " %q=%q:", name, u.Groups[name].Key)
+		walk(u.Groups[name].Properties, nil)
+	}
+	return b.String()
+}
+
+// fuzzSame reports whether a and b are the same map or slice.
+func fuzzSame(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && x != nil && reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) > 0 && len(y) > 0 && &x[0] == &y[0]
+	}
+	return false
 }
 
 // fuzzDecode decodes JSON with UseNumber; anything that does not decode is
@@ -682,6 +815,16 @@ func fuzzEvaluateSeeds(f *testing.F) {
 	for i, c := range fuzzOperatorCases(25) {
 		f.Add(fuzzOperatorDoc(c), fmt.Sprintf("user-%d", i), "", []byte(c.Properties), []byte(nil), []byte(nil), c.Now.UnixMilli(), uint64(i%3)<<4)
 	}
+	// Values no JSON can hold (see fuzzShape), under every operator, as
+	// person and group properties and as the device id of a device-bucketed
+	// flag.
+	doc := []byte(hostileDoc())
+	for i, shape := range []string{"cycle", "cycleslice", "cyclemixed", "dag-20", "dag-40", "dagslice-40",
+		"deep-101", "deep-400", "deepmap-400", "wide-40000", "widestrings-40000", "long-1100", "chan"} {
+		v := `"$hostile:` + shape + `"`
+		f.Add(doc, "user-1", "", []byte(`{"v":`+v+`,"$device_id":`+v+`}`), []byte(`{"company":"acme"}`),
+			[]byte(`{"company":{"v":`+v+`}}`), int64(1749988800000), uint64(i+1)<<4)
+	}
 }
 
 // FuzzEvaluate loads a fuzzed document into two clients with a fixed clock
@@ -711,7 +854,7 @@ func FuzzEvaluate(f *testing.F) {
 }
 
 func fuzzCheckEvaluate(c1, c2 *Client, user User) error {
-	before := fmt.Sprintf("%#v", user)
+	before := fuzzFingerprint(user)
 	ctx := context.Background()
 	s := c1.Snapshot()
 	keys := slices.Sorted(maps.Keys(s.byKey))
@@ -769,7 +912,7 @@ func fuzzCheckEvaluate(c1, c2 *Client, user User) error {
 			return fmt.Errorf("EvaluateAll and Evaluate disagree on %q: %s\n Evaluate:    %+v\n EvaluateAll: %+v", k, d, r, got)
 		}
 	}
-	if after := fmt.Sprintf("%#v", user); after != before {
+	if after := fuzzFingerprint(user); after != before {
 		return fmt.Errorf("evaluation modified the user:\n before %s\n after  %s", before, after)
 	}
 	return nil

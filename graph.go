@@ -72,21 +72,7 @@ func (c *compiler) analyze() {
 		})
 	}
 	cyclic := cyclicNodes(nc, func(i int32) []int32 { return cohortRefs[i] })
-	// depth[i]: how many cohorts deep deciding cohort i goes (1 for a cohort
-	// of plain filters); cycles are excluded.
-	depth := make([]int, nc)
-	var cohortDepth func(i int32) int
-	cohortDepth = func(i int32) int {
-		if depth[i] == 0 {
-			depth[i] = 1
-			for _, j := range cohortRefs[i] {
-				if !cyclic[j] {
-					depth[i] = max(depth[i], 1+cohortDepth(j))
-				}
-			}
-		}
-		return depth[i]
-	}
+	depth := cohortDepths(cohortRefs, cyclic)
 	markCohort := func(f *filter) {
 		if f.typ != filterCohort || f.cohort < 0 {
 			return
@@ -94,8 +80,8 @@ func (c *compiler) analyze() {
 		switch t := f.cohort; {
 		case cyclic[t]:
 			f.fatal = s.cohorts[t].loop
-		case cohortDepth(t) > maxNesting:
-			f.fatal = inconclusive("cohort %s nests cohorts %d deep, over the limit of %d (MaxNesting)", s.cohorts[t].id, cohortDepth(t), maxNesting)
+		case depth[t] > maxNesting:
+			f.fatal = inconclusive("cohort %s nests cohorts %d deep, over the limit of %d (MaxNesting)", s.cohorts[t].id, depth[t], maxNesting)
 		}
 	}
 	s.eachFilter(func(_ int, f *filter) { markCohort(f) })
@@ -151,6 +137,51 @@ func (c *compiler) analyze() {
 	s.eachFilter(func(_ int, f *filter) { breakCycles(f) })
 	edges() // without the broken filters: the graph is now acyclic
 	s.graph = g
+}
+
+// cohortDepths returns, for each cohort, how many cohorts deep deciding it
+// goes: 1 for a cohort of plain filters, 1 + the deepest of the cohorts it
+// includes otherwise, leaving out the cohorts on cycles. It walks with an
+// explicit stack, like cyclicNodes: a chain of cohorts as long as a
+// document can hold costs no recursion.
+func cohortDepths(refs [][]int32, cyclic []bool) []int {
+	depth := make([]int, len(refs)) // 0: not reached yet; -1: on the stack
+	type frame struct {
+		c    int32
+		next int
+	}
+	var stack []frame
+	for root := range refs {
+		if depth[root] != 0 {
+			continue
+		}
+		depth[root] = -1
+		stack = append(stack[:0], frame{c: int32(root)})
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if kids := refs[top.c]; top.next < len(kids) {
+				j := kids[top.next]
+				top.next++
+				// Below a cohort that is not on a cycle, every cohort
+				// reached off the cycles is finished or new, never on
+				// the stack.
+				if !cyclic[j] && depth[j] == 0 {
+					depth[j] = -1
+					stack = append(stack, frame{c: j})
+				}
+				continue
+			}
+			d := 1
+			for _, j := range refs[top.c] {
+				if !cyclic[j] {
+					d = max(d, 1+depth[j])
+				}
+			}
+			depth[top.c] = d
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return depth
 }
 
 // cyclicNodes reports, for a graph of n nodes with successors succ, which

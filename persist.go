@@ -2,12 +2,16 @@ package flags
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -44,10 +48,13 @@ func WithPersistence(path string) Option {
 const persistMagic = "localflags-definitions v1\n"
 
 type persistMeta struct {
-	ETag      string    `json:"etag"`
-	FetchedAt time.Time `json:"fetched_at"`
-	Source    Source    `json:"source"`
-	Length    int       `json:"length"`
+	ETag string `json:"etag"`
+	// ETagBase64 holds an ETag that is not valid UTF-8 (a header may carry
+	// any bytes), which JSON cannot hold losslessly; ETag is then empty.
+	ETagBase64 string    `json:"etag_base64,omitempty"`
+	FetchedAt  time.Time `json:"fetched_at"`
+	Source     Source    `json:"source"`
+	Length     int       `json:"length"`
 }
 
 // persisted is a document read back from the persisted file.
@@ -67,6 +74,9 @@ func persistSum(metaLine, doc []byte) string {
 // encodePersisted builds the file contents for doc.
 func encodePersisted(doc []byte, meta persistMeta) []byte {
 	meta.Length = len(doc)
+	if !utf8.ValidString(meta.ETag) {
+		meta.ETag, meta.ETagBase64 = "", base64.StdEncoding.EncodeToString([]byte(meta.ETag))
+	}
 	m, _ := json.Marshal(meta) // strings, an int and a time: cannot fail
 	sum := persistSum(m, doc)
 	out := make([]byte, 0, len(persistMagic)+len(m)+len(sum)+2+len(doc))
@@ -102,14 +112,27 @@ func decodePersisted(b []byte) (persisted, error) {
 	if len(doc) != p.meta.Length {
 		return persisted{}, fmt.Errorf("holds %d bytes of definitions, its metadata says %d", len(doc), p.meta.Length)
 	}
+	if p.meta.ETagBase64 != "" {
+		etag, err := base64.StdEncoding.DecodeString(p.meta.ETagBase64)
+		if err != nil {
+			return persisted{}, fmt.Errorf("unreadable ETag: %w", err)
+		}
+		p.meta.ETag, p.meta.ETagBase64 = string(etag), ""
+	}
 	p.doc = doc
 	return p, nil
 }
 
-// readPersisted reads and checks the persisted file. A missing file is
-// reported with an error satisfying errors.Is(err, fs.ErrNotExist).
-func readPersisted(path string) (persisted, error) {
-	b, err := os.ReadFile(path)
+// maxPersistHeader bounds the persisted file's lines before the document.
+// The metadata holds an ETag, which a response header bounds (Go's client
+// reads at most 10 MiB of headers).
+const maxPersistHeader = 16 << 20
+
+// readPersisted reads and checks the persisted file, whose document may be
+// up to limit bytes. A missing file is reported with an error satisfying
+// errors.Is(err, fs.ErrNotExist).
+func readPersisted(path string, limit int64) (persisted, error) {
+	b, err := readFile(path, limit+maxPersistHeader)
 	if err != nil {
 		return persisted{}, err
 	}
@@ -125,7 +148,7 @@ func readPersisted(path string) (persisted, error) {
 // never a mix.
 func writePersisted(path string, doc []byte, meta persistMeta) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return err
 	}
@@ -154,4 +177,47 @@ func writePersisted(path string, doc []byte, meta persistMeta) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// A write that is killed between creating its temporary file and renaming
+// it leaves the file behind: ".<name>.tmp-<pid>-<random>", beside the
+// persisted file. New sweeps them. A file whose writer's process is gone is
+// removed at once; any other (a writer still at work, in this process or
+// another, or a file named before the pid was part of the name) only once
+// it is older than staleTemp, which no write takes.
+const staleTemp = 10 * time.Minute
+
+// tempPrefix is the start of the names of path's temporary files.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// sweepTemp removes the stale temporary files of path and returns how many
+// it removed. It never fails: a file it cannot remove stays for the next
+// sweep.
+func sweepTemp(path string, now time.Time) int {
+	dir, prefix := filepath.Dir(path), tempPrefix(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	removed := 0
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		stale := false
+		if pid, _, ok := strings.Cut(rest, "-"); ok {
+			if n, err := strconv.Atoi(pid); err == nil && n > 0 && n != os.Getpid() && processGone(n) {
+				stale = true
+			}
+		}
+		if !stale {
+			info, err := e.Info()
+			stale = err == nil && now.Sub(info.ModTime()) > staleTemp
+		}
+		if stale && os.Remove(filepath.Join(dir, e.Name())) == nil {
+			removed++
+		}
+	}
+	return removed
 }

@@ -121,14 +121,14 @@ func TestPersistenceWritesEveryLoad(t *testing.T) {
 	if err := c.Load([]byte(docOn("v2"))); err != nil {
 		t.Fatal(err)
 	}
-	p, err := readPersisted(path)
+	p, err := readPersisted(path, MaxDocumentBytes)
 	if err != nil || !strings.Contains(string(p.doc), "v2") || p.meta.Source != SourceLoad {
 		t.Fatalf("persisted: %+v, %v", p.meta, err)
 	}
 	if err := c.Load([]byte("{")); err == nil {
 		t.Fatal("bad document loaded")
 	}
-	if p, _ := readPersisted(path); !strings.Contains(string(p.doc), "v2") {
+	if p, _ := readPersisted(path, MaxDocumentBytes); !strings.Contains(string(p.doc), "v2") {
 		t.Error("a failed load overwrote the persisted file")
 	}
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*"))

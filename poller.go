@@ -26,8 +26,9 @@ type PollerConfig struct {
 	// ProjectAPIKey ("phc_...") is sent as the token query parameter.
 	ProjectAPIKey string
 	// SecretKey ("phs_..." or a personal "phx_..." key with feature flag
-	// read access) is sent as a bearer token. It never appears in logs,
-	// errors or Status.
+	// read access) is sent as a bearer token, and only to Host: a redirect
+	// to another scheme, host or port is followed without it. Neither key
+	// appears in the client's logs, errors, warnings or Status.
 	SecretKey string
 	// Interval between polls; default 30s. Each wait varies by ±10% so that
 	// a fleet does not poll in step.
@@ -35,7 +36,10 @@ type PollerConfig struct {
 	// Timeout for one request, including reading the body; default 10s.
 	Timeout time.Duration
 	// HTTPClient sends the requests; default a client with connect, TLS and
-	// idle timeouts. Its own Timeout, if any, also applies.
+	// idle timeouts. Its own Timeout, if any, also applies. The poller uses
+	// a copy whose CheckRedirect first refuses a redirect from https to
+	// http and drops the Authorization header on a redirect that leaves
+	// Host's scheme, host or port, then calls HTTPClient's own.
 	HTTPClient *http.Client
 	// MaxBodyBytes caps a response body; default 64 MiB. A larger body is
 	// an error, never a partial load.
@@ -100,6 +104,9 @@ func WithPoller(cfg PollerConfig) Option {
 			cfg.HTTPClient = defaultHTTPClient()
 			c.ownHTTPClient = true
 		}
+		hc := *cfg.HTTPClient
+		hc.CheckRedirect = guardRedirect(hc.CheckRedirect)
+		cfg.HTTPClient = &hc
 		c.poller = &cfg
 		return nil
 	}
@@ -120,6 +127,39 @@ func apiHost(host string) (string, error) {
 	return u.String(), nil
 }
 
+// guardRedirect wraps a CheckRedirect (nil for Go's default) so that the
+// secret goes nowhere but the host it was meant for. Go itself drops
+// Authorization on a redirect to another domain, but keeps it for the same
+// host on another port, and follows https to http.
+func guardRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if prev := via[len(via)-1].URL; prev.Scheme == "https" && req.URL.Scheme != "https" {
+			return fmt.Errorf("flags: refusing a redirect from https to %s", req.URL.Scheme)
+		}
+		if first := via[0].URL; req.URL.Scheme != first.Scheme || !strings.EqualFold(hostPort(req.URL), hostPort(first)) {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("flags: stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// hostPort is u's host and port, with the scheme's default port when u
+// names none, so that a redirect from example.com to example.com:443 is
+// not a change of port.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -133,6 +173,7 @@ func defaultHTTPClient() *http.Client {
 type poller struct {
 	cfg      PollerConfig
 	url      string
+	red      *redactor // the keys, out of every error a request returns
 	mu       sync.Mutex
 	etag     string
 	failures int
@@ -158,6 +199,7 @@ func newPoller(cfg PollerConfig, etag string) *poller {
 		// that it is present.
 		url:  cfg.Host + "/flags/definitions?" + q.Encode() + "&send_cohorts",
 		etag: etag,
+		red:  newRedactor(cfg.SecretKey, cfg.ProjectAPIKey),
 	}
 }
 
@@ -236,15 +278,19 @@ func (c *Client) poll(ctx context.Context) pollOutcome {
 
 func (c *Client) logPollState(out pollOutcome) {
 	log := c.cfg.logger
+	serving := "serving the last good definitions"
+	if c.snap.Load() == nil {
+		serving = "no definitions to serve yet"
+	}
 	switch out.state {
 	case pollOK:
 		log.Info("flags: polling PostHog works again")
 	case pollUnauthorized:
-		log.Error("flags: PostHog refused the keys; serving the last good definitions", "error", out.err)
+		log.Error("flags: PostHog refused the keys; "+serving, "error", out.err)
 	case pollQuota:
-		log.Warn("flags: PostHog feature flag quota exceeded; serving the last good definitions", "error", out.err)
+		log.Warn("flags: PostHog feature flag quota exceeded; "+serving, "error", out.err)
 	case pollFailing:
-		log.Warn("flags: polling PostHog failed; serving the last good definitions", "error", out.err)
+		log.Warn("flags: polling PostHog failed; "+serving, "error", out.err)
 	}
 }
 
@@ -257,8 +303,16 @@ type response struct {
 }
 
 // request asks PostHog for the definitions, sending etag as If-None-Match,
-// and reads a 200's body. Both the poller and FetchDefinitions use it.
-func request(ctx context.Context, cfg *PollerConfig, url, etag string, now time.Time) (response, error) {
+// and reads a 200's body. Both the poller and FetchDefinitions use it. Its
+// errors never hold the keys: a transport error quotes the URL, which holds
+// the project key.
+func (p *poller) request(ctx context.Context, etag string, now time.Time) (response, error) {
+	r, err := p.send(ctx, etag, now)
+	return r, p.red.error(err)
+}
+
+func (p *poller) send(ctx context.Context, etag string, now time.Time) (response, error) {
+	cfg, url := &p.cfg, p.url
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -273,7 +327,7 @@ func request(ctx context.Context, cfg *PollerConfig, url, etag string, now time.
 	}
 	resp, err := cfg.HTTPClient.Do(req)
 	if err != nil {
-		return response{}, fmt.Errorf("flags: poll: %w", redact(err, cfg.SecretKey))
+		return response{}, fmt.Errorf("flags: poll: %w", err)
 	}
 	defer resp.Body.Close()
 	r := response{status: resp.StatusCode, etag: resp.Header.Get("ETag")}
@@ -281,7 +335,7 @@ func request(ctx context.Context, cfg *PollerConfig, url, etag string, now time.
 	case http.StatusOK:
 		r.body, err = io.ReadAll(io.LimitReader(resp.Body, cfg.MaxBodyBytes+1))
 		if err != nil {
-			return r, fmt.Errorf("flags: poll: reading the definitions: %w", redact(err, cfg.SecretKey))
+			return r, fmt.Errorf("flags: poll: reading the definitions: %w", err)
 		}
 		if int64(len(r.body)) > cfg.MaxBodyBytes {
 			return r, fmt.Errorf("flags: poll: the definitions exceed the %d-byte limit (PollerConfig.MaxBodyBytes)", cfg.MaxBodyBytes)
@@ -300,7 +354,7 @@ func request(ctx context.Context, cfg *PollerConfig, url, etag string, now time.
 
 // fetch polls once and applies the answer. p.mu is held.
 func (c *Client) fetch(ctx context.Context, p *poller) pollOutcome {
-	r, err := request(ctx, &p.cfg, p.url, p.etag, c.cfg.now())
+	r, err := p.request(ctx, p.etag, c.cfg.now())
 	switch {
 	case errors.Is(err, ErrUnauthorized):
 		return pollOutcome{err: err, state: pollUnauthorized}
@@ -308,6 +362,11 @@ func (c *Client) fetch(ctx context.Context, p *poller) pollOutcome {
 		return pollOutcome{err: err, state: pollQuota}
 	case err != nil:
 		return pollOutcome{err: err, state: pollFailing, retryAfter: r.retryAfter}
+	case r.status == http.StatusNotModified && c.snap.Load() == nil:
+		// Nothing is loaded for the answer to confirm: the next request
+		// asks for the whole document.
+		p.etag = ""
+		return pollOutcome{err: errNothingModified, state: pollFailing}
 	case r.status == http.StatusNotModified:
 		if r.etag != "" {
 			p.etag = r.etag
@@ -353,35 +412,42 @@ func FetchDefinitions(ctx context.Context, cfg PollerConfig) (doc []byte, etag s
 		return nil, "", err
 	}
 	p := newPoller(*c.poller, "")
-	r, err := request(ctx, &p.cfg, p.url, "", time.Now())
+	r, err := p.request(ctx, "", time.Now())
 	if err != nil {
 		return nil, "", err
 	}
+	if r.status == http.StatusNotModified {
+		return nil, "", errNothingModified
+	}
 	if _, err := compile(r.body, compileOptions{runtime: RuntimeAll, maxBytes: p.cfg.MaxBodyBytes}); err != nil {
-		return nil, "", fmt.Errorf("flags: PostHog sent definitions that do not parse: %w", err)
+		return nil, "", p.red.error(fmt.Errorf("flags: PostHog sent definitions that do not parse: %w", err))
 	}
 	return r.body, r.etag, nil
 }
 
-// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+// retryAfter reads a Retry-After header, seconds or an HTTP date, as a
+// wait between 0 and maxRetryAfter. A number of seconds too large for any
+// integer still asks for a long wait, so it is clamped, not ignored.
 func retryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
 	}
-	var d time.Duration
-	if secs, err := strconv.Atoi(strings.TrimSpace(h)); err == nil {
-		d = time.Duration(secs) * time.Second
-	} else if t, err := http.ParseTime(h); err == nil {
-		d = t.Sub(now)
+	if secs, err := strconv.ParseInt(h, 10, 64); err == nil || isRangeError(err) {
+		switch {
+		case secs <= 0:
+			return 0
+		case secs >= int64(maxRetryAfter/time.Second):
+			return maxRetryAfter
+		}
+		return time.Duration(secs) * time.Second
 	}
-	return min(max(d, 0), maxRetryAfter)
+	if t, err := http.ParseTime(h); err == nil {
+		return min(max(t.Sub(now), 0), maxRetryAfter)
+	}
+	return 0
 }
 
-// redact removes the secret from an error's text, in case a transport ever
-// echoes a header.
-func redact(err error, secret string) error {
-	if secret == "" || !strings.Contains(err.Error(), secret) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), secret, "[secret]"))
-}
+// errNothingModified is a 304 answer when no definitions are loaded: it
+// confirms nothing, so it is a failure, not a check.
+var errNothingModified = errors.New("flags: poll: PostHog answered 304 Not Modified, but no definitions are loaded")

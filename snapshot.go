@@ -25,6 +25,9 @@ type Snapshot struct {
 	propKeys int // distinct property keys filters read (filter.keyID)
 	pmv2     bool
 	warnings []string
+	// red removes the client's keys from the causes evaluations build
+	// (see redact.go); nil when the client has none.
+	red *redactor
 }
 
 // Len returns the number of flags in the snapshot, including flags filtered
@@ -135,6 +138,8 @@ type compileOptions struct {
 	runtime  Runtime
 	contexts []string
 	maxBytes int64 // a larger document limit than MaxDocumentBytes, if any
+	// redact removes the client's keys from the warnings and causes.
+	redact *redactor
 }
 
 // compiler holds the state of one compile.
@@ -235,6 +240,7 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	c.analyze()
 	c.s.views = len(c.slots) + 1
 	c.s.propKeys = len(c.keyIDs)
+	c.s.redact(opts.redact)
 	return c.s, nil
 }
 
@@ -743,6 +749,7 @@ func (c *compiler) compileOperand(f *filter, val any) {
 		f.folded = ecma.ASCIILower(text)
 	case opRegex, opNotRegex:
 		f.re = c.regexp(text)
+		f.unportable = inconclusive("property %q holds non-ASCII characters or a carriage return: posthog-node leaves such a regex subject to the server", f.key)
 		switch f.re.Status() {
 		case ecma.RegexpNotPortable:
 			f.bad = inconclusive("regex %q needs the server: %s", text, f.re.Reason())
@@ -848,7 +855,8 @@ func exactString(v any) (string, string) {
 	if s, ok := v.(string); ok {
 		return s, ""
 	}
-	b, why := appendJSON(nil, readValue(v))
+	w := walk{unbounded: true}
+	b, why := w.appendJSON(nil, readValue(v), 0)
 	return string(b), why
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -64,8 +65,9 @@ type Status struct {
 	// Flags is the number of flags in them.
 	Flags int
 	// Warnings are the problems found when they were compiled, such as
-	// malformed flags or duplicate keys. The slice is shared: do not modify
-	// it.
+	// malformed flags or duplicate keys, and a warning when they hold no
+	// flags though the definitions they replaced held some. The slice is
+	// shared: do not modify it.
 	Warnings []string
 
 	// LastError is the most recent failure to refresh, and LastErrorAt
@@ -98,7 +100,9 @@ var (
 // WithUpdateHandler calls fn with the new status after each change of
 // definitions. Calls are made in order from one goroutine of the client's,
 // never from the goroutine that loaded the definitions; if fn is slow,
-// intermediate statuses are skipped and fn sees the latest.
+// intermediate statuses are skipped and fn sees the latest. fn is not
+// called after Close, which waits at most [HandlerCloseWait] for a call in
+// progress.
 func WithUpdateHandler(fn func(Status)) Option {
 	return func(c *config) error {
 		if fn == nil {
@@ -145,14 +149,22 @@ type loaded struct {
 // swap makes l the served definitions and records it. It is the one place
 // the snapshot pointer changes after New.
 func (c *Client) swap(l loaded) {
-	c.snap.Store(l.snap)
+	prev := c.snap.Swap(l.snap)
+	warnings := l.snap.warnings
+	if prev != nil && prev.Len() > 0 && l.snap.Len() == 0 {
+		// PostHog can mean it (every flag deleted), but it is more often a
+		// broken deployment or proxy; it should not go unnoticed.
+		w := fmt.Sprintf("the new definitions (source %s) hold no flags; the definitions they replaced held %d", l.source, prev.Len())
+		c.cfg.logger.Warn("flags: "+w, "source", l.source, "previous_flags", prev.Len())
+		warnings = append(slices.Clip(warnings), w)
+	}
 	c.mu.Lock()
 	c.status.Source = l.source
 	c.status.LoadedAt = l.at
 	c.status.ETag = l.etag
 	c.status.Fingerprint = l.fingerprint
 	c.status.Flags = l.snap.Len()
-	c.status.Warnings = l.snap.warnings
+	c.status.Warnings = warnings
 	st := c.status
 	c.mu.Unlock()
 	c.readyOnce.Do(func() { close(c.ready) })
@@ -161,6 +173,7 @@ func (c *Client) swap(l loaded) {
 
 // recordError notes a failure to refresh.
 func (c *Client) recordError(err error) {
+	err = c.red.error(err)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.status.LastError = err
@@ -196,14 +209,18 @@ func (c *Client) notify(st Status) {
 }
 
 // runUpdates delivers statuses to the update handler until the client
-// closes.
+// closes. It is not one of the goroutines Close waits for without a bound:
+// the handler is the caller's code, and may block (see Client.Close).
 func (c *Client) runUpdates(ctx context.Context) {
-	defer c.wg.Done()
+	defer close(c.handlerDone)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case st := <-c.updates:
+			if ctx.Err() != nil {
+				return
+			}
 			c.cfg.onUpdate(st)
 		}
 	}

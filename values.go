@@ -2,6 +2,7 @@ package flags
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -113,9 +114,9 @@ func isRangeError(err error) bool {
 // this library does not map to JSON.
 func unsupportedType(key string, v any) *inconclusiveError {
 	if n, ok := v.(json.Number); ok {
-		return inconclusive("property %q holds json.Number %q, which is not a number", key, string(n))
+		return propertyValueCause(key, "holds json.Number ", string(n), ", which is not a number")
 	}
-	return inconclusive("property %q has unsupported type %s", key, typeName(v))
+	return propertyCause(key, "has unsupported type ", typeName(v))
 }
 
 func typeName(v any) string {
@@ -130,41 +131,118 @@ func typeName(v any) string {
 // a property already, and the compiler, which has canonical filter values,
 // share one implementation. Composites ([]any, []string, map[string]any)
 // are walked in place, never converted.
+//
+// A property value comes from the caller's code, so it can be anything Go
+// can build: a map that holds itself, one map shared at every level of a
+// tree 40 levels deep (2^40 paths to walk), or a slice nested a million
+// levels deep. Walked without a bound, the first two never end and the
+// third overflows the goroutine's stack, a fatal error that no recover
+// catches. Every walk of a composite property value therefore counts what
+// it does, and stops past MaxValueDepth levels, MaxValueElements elements
+// (a shared part counts each time it is reached) or MaxValueBytes of
+// spelling; the filter is then inconclusive, with a cause that names the
+// limit. A value that contains itself is one way of being too deep.
+//
+// The walkers return why they stopped as a phrase ("a value nested more
+// than..."), or "" when they did not; the phrase becomes part of the cause.
 
-// appendString appends String(v) for the value s. ok is false for an
-// unsupported type, anywhere inside it.
-func appendString(dst []byte, s scalar) ([]byte, bool) {
+// walk bounds one walk of a value. The zero value bounds a property value.
+// Filter values are walked with unbounded set: they are decoded from a
+// document of bounded size, so they cannot share parts or contain
+// themselves, and encoding/json bounds their nesting.
+type walk struct {
+	elements  int
+	unbounded bool
+}
+
+var (
+	whyTooDeep = fmt.Sprintf("a value nested more than %d levels deep, or one that contains itself (MaxValueDepth)", MaxValueDepth)
+	whyTooMany = fmt.Sprintf("a value of more than %d elements, counting a shared part each time it is reached (MaxValueElements)", MaxValueElements)
+	whyTooLong = fmt.Sprintf("a value whose spelling is longer than %d bytes (MaxValueBytes)", MaxValueBytes)
+)
+
+// enter accounts for a composite of n elements at depth (0 for the value
+// itself, 1 for its elements...) and says why the walk must stop there, or
+// "". Counting all n on entry rejects a ten-million-element slice at once.
+func (w *walk) enter(depth, n int) string {
+	if w.unbounded {
+		return ""
+	}
+	w.elements += n
+	switch {
+	case depth >= MaxValueDepth:
+		return whyTooDeep
+	case w.elements > MaxValueElements:
+		return whyTooMany
+	}
+	return ""
+}
+
+// room says why dst must not grow by n bytes, or "". Only strings can make
+// a spelling long: every other element adds at most a few dozen bytes, and
+// there are at most MaxValueElements of them.
+func (w *walk) room(dst []byte, n int) string {
+	if !w.unbounded && len(dst)+n > MaxValueBytes {
+		return whyTooLong
+	}
+	return ""
+}
+
+// unsupportedWhy is the phrase for a value of a type with no JavaScript
+// counterpart. It allocates, and is only built on that failure.
+func unsupportedWhy(v any) string { return "a value of unsupported type " + typeName(v) }
+
+// appendString appends String(v) for the property value s, as
+// posthog-node's text operators see it.
+func appendString(dst []byte, s scalar) ([]byte, string) {
+	var w walk
+	return w.appendString(dst, s, 0)
+}
+
+func (w *walk) appendString(dst []byte, s scalar, depth int) ([]byte, string) {
 	switch s.kind {
 	case kindString:
-		return append(dst, s.str...), true
-	case kindNull:
-		return append(dst, "null"...), true
-	case kindBool:
-		return strconv.AppendBool(dst, s.b), true
-	case kindNumber:
-		return ecma.AppendNumber(dst, s.num), true
-	case kindUndefined:
-		return append(dst, "undefined"...), true
-	case kindDate:
-		return appendISO(dst, s.raw.(time.Time)), true
-	case kindObject:
-		if !supported(s) {
-			return dst, false
+		if why := w.room(dst, len(s.str)); why != "" {
+			return dst, why
 		}
-		return append(dst, "[object Object]"...), true
+		return append(dst, s.str...), ""
+	case kindNull:
+		return append(dst, "null"...), ""
+	case kindBool:
+		return strconv.AppendBool(dst, s.b), ""
+	case kindNumber:
+		return ecma.AppendNumber(dst, s.num), ""
+	case kindUndefined:
+		return append(dst, "undefined"...), ""
+	case kindDate:
+		return appendISO(dst, s.raw.(time.Time)), ""
+	case kindObject:
+		if why := w.supported(s, depth); why != "" {
+			return dst, why
+		}
+		return append(dst, "[object Object]"...), ""
 	case kindArray:
 		// Elements are joined with commas; null and undefined elements are
 		// empty, and nested arrays are flattened the same way.
 		switch a := s.raw.(type) {
 		case []string:
+			if why := w.enter(depth, len(a)); why != "" {
+				return dst, why
+			}
 			for i, e := range a {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
+				if why := w.room(dst, len(e)); why != "" {
+					return dst, why
+				}
 				dst = append(dst, e...)
 			}
-			return dst, true
+			return dst, ""
 		case []any:
+			if why := w.enter(depth, len(a)); why != "" {
+				return dst, why
+			}
 			for i, e := range a {
 				if i > 0 {
 					dst = append(dst, ',')
@@ -173,22 +251,26 @@ func appendString(dst []byte, s scalar) ([]byte, bool) {
 				if es.kind == kindNull || es.kind == kindUndefined {
 					continue
 				}
-				var ok bool
-				if dst, ok = appendString(dst, es); !ok {
-					return dst, false
+				var why string
+				if dst, why = w.appendString(dst, es, depth+1); why != "" {
+					return dst, why
 				}
 			}
-			return dst, true
+			return dst, ""
 		}
 	}
-	return dst, false
+	return dst, unsupportedWhy(s.raw)
 }
 
-// appendJSON appends the JSON exact compares for the value s: object keys
-// sorted by code point, no integral or non-finite numbers, valid UTF-8 only
-// (posthog-core's serializeJsonValue). why is non-empty when the value has
-// no such spelling.
+// appendJSON appends the JSON exact compares for the property value s:
+// object keys sorted by code point, no integral or non-finite numbers,
+// valid UTF-8 only (posthog-core's serializeJsonValue).
 func appendJSON(dst []byte, s scalar) ([]byte, string) {
+	var w walk
+	return w.appendJSON(dst, s, 0)
+}
+
+func (w *walk) appendJSON(dst []byte, s scalar, depth int) ([]byte, string) {
 	switch s.kind {
 	case kindNull:
 		return append(dst, "null"...), ""
@@ -200,32 +282,36 @@ func appendJSON(dst []byte, s scalar) ([]byte, string) {
 		}
 		return ecma.AppendNumber(dst, s.num), ""
 	case kindString:
-		if !utf8.ValidString(s.str) {
-			return dst, "a string that is not valid UTF-8"
-		}
-		return ecma.AppendQuote(dst, s.str), ""
+		return w.appendQuote(dst, s.str)
 	case kindDate:
 		dst = append(dst, '"')
 		return append(appendISO(dst, s.raw.(time.Time)), '"'), ""
 	case kindArray:
-		dst = append(dst, '[')
 		var why string
 		switch a := s.raw.(type) {
 		case []string:
+			if why = w.enter(depth, len(a)); why != "" {
+				return dst, why
+			}
+			dst = append(dst, '[')
 			for i, e := range a {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				if dst, why = appendJSON(dst, scalar{kind: kindString, str: e}); why != "" {
+				if dst, why = w.appendQuote(dst, e); why != "" {
 					return dst, why
 				}
 			}
 		case []any:
+			if why = w.enter(depth, len(a)); why != "" {
+				return dst, why
+			}
+			dst = append(dst, '[')
 			for i, e := range a {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				if dst, why = appendJSON(dst, readValue(e)); why != "" {
+				if dst, why = w.appendJSON(dst, readValue(e), depth+1); why != "" {
 					return dst, why
 				}
 			}
@@ -233,6 +319,9 @@ func appendJSON(dst []byte, s scalar) ([]byte, string) {
 		return append(dst, ']'), ""
 	case kindObject:
 		m := s.raw.(map[string]any)
+		if why := w.enter(depth, len(m)); why != "" {
+			return dst, why
+		}
 		var stack [16]string
 		keys := stack[:0]
 		for k := range m {
@@ -247,20 +336,37 @@ func appendJSON(dst []byte, s scalar) ([]byte, string) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = ecma.AppendQuote(dst, k)
-			dst = append(dst, ':')
 			var why string
-			if dst, why = appendJSON(dst, readValue(m[k])); why != "" {
+			if dst, why = w.appendQuote(dst, k); why != "" {
+				return dst, why
+			}
+			dst = append(dst, ':')
+			if dst, why = w.appendJSON(dst, readValue(m[k]), depth+1); why != "" {
 				return dst, why
 			}
 		}
 		return append(dst, '}'), ""
 	}
-	return dst, "a value of unsupported type " + typeName(s.raw)
+	return dst, unsupportedWhy(s.raw)
+}
+
+// appendQuote appends s as a JSON string. Escapes can make the spelling
+// up to six times longer than s, so the room is checked again after.
+func (w *walk) appendQuote(dst []byte, s string) ([]byte, string) {
+	if !utf8.ValidString(s) {
+		return dst, "a string that is not valid UTF-8"
+	}
+	if why := w.room(dst, len(s)+2); why != "" {
+		return dst, why
+	}
+	dst = ecma.AppendQuote(dst, s)
+	return dst, w.room(dst, 0)
 }
 
 // truthy is posthog-core's isTruthyPropertyValue: true, "true" in any
-// case, or a list whose items are all truthy.
+// case, or a list whose items are all truthy. It walks without bounds of
+// its own, so it is only given filter values and property values that
+// representable accepted: those are bounded already.
 func truthy(s scalar) bool {
 	switch s.kind {
 	case kindBool:
@@ -287,67 +393,97 @@ func truthy(s scalar) bool {
 	return false
 }
 
-// representable reports whether the value s has a JSON spelling
-// (posthog-core's assertJsonRepresentable): finite numbers, valid strings
-// and keys, supported types throughout.
-func representable(s scalar) bool {
+// representable says why the property value s has no JSON spelling
+// (posthog-core's assertJsonRepresentable: finite numbers, valid strings
+// and keys, supported types throughout), or "" when it has one.
+func representable(s scalar) string {
+	var w walk
+	return w.representable(s, 0)
+}
+
+func (w *walk) representable(s scalar, depth int) string {
 	switch s.kind {
 	case kindString:
-		return utf8.ValidString(s.str)
+		if !utf8.ValidString(s.str) {
+			return "a string that is not valid UTF-8"
+		}
+		return ""
 	case kindNumber:
-		return isFinite(s.num)
+		if !isFinite(s.num) {
+			return "the non-finite number " + ecma.FormatNumber(s.num)
+		}
+		return ""
 	case kindNull, kindBool, kindDate:
-		return true
+		return ""
 	case kindArray:
 		switch a := s.raw.(type) {
 		case []string:
+			if why := w.enter(depth, len(a)); why != "" {
+				return why
+			}
 			for _, e := range a {
 				if !utf8.ValidString(e) {
-					return false
+					return "a string that is not valid UTF-8"
 				}
 			}
 		case []any:
+			if why := w.enter(depth, len(a)); why != "" {
+				return why
+			}
 			for _, e := range a {
-				if !representable(readValue(e)) {
-					return false
+				if why := w.representable(readValue(e), depth+1); why != "" {
+					return why
 				}
 			}
 		}
-		return true
+		return ""
 	case kindObject:
-		for k, e := range s.raw.(map[string]any) {
-			if !utf8.ValidString(k) || !representable(readValue(e)) {
-				return false
+		m := s.raw.(map[string]any)
+		if why := w.enter(depth, len(m)); why != "" {
+			return why
+		}
+		for k, e := range m {
+			if !utf8.ValidString(k) {
+				return "an object key that is not valid UTF-8"
+			}
+			if why := w.representable(readValue(e), depth+1); why != "" {
+				return why
 			}
 		}
-		return true
+		return ""
 	}
-	return false
+	return unsupportedWhy(s.raw)
 }
 
-// supported reports whether the value s and everything inside it are of
-// supported types.
-func supported(s scalar) bool {
+// supported says why the value s, or something inside it, is of a type
+// with no JavaScript counterpart, or returns "".
+func (w *walk) supported(s scalar, depth int) string {
 	switch s.kind {
 	case kindUnsupported:
-		return false
+		return unsupportedWhy(s.raw)
 	case kindArray, kindObject:
 		switch x := s.raw.(type) {
 		case []any:
+			if why := w.enter(depth, len(x)); why != "" {
+				return why
+			}
 			for _, e := range x {
-				if !supported(readValue(e)) {
-					return false
+				if why := w.supported(readValue(e), depth+1); why != "" {
+					return why
 				}
 			}
 		case map[string]any:
+			if why := w.enter(depth, len(x)); why != "" {
+				return why
+			}
 			for _, e := range x {
-				if !supported(readValue(e)) {
-					return false
+				if why := w.supported(readValue(e), depth+1); why != "" {
+					return why
 				}
 			}
 		}
 	}
-	return true
+	return ""
 }
 
 // bytesString views b as a string without copying. It is only used for
@@ -361,24 +497,27 @@ func appendISO(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 }
 
-// jsString returns String(v) for a canonical filter value.
+// jsString returns String(v) for a canonical filter value. Filter values
+// hold supported types only, so there is no failure to report.
 func jsString(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
-	b, _ := appendString(nil, readValue(v))
+	w := walk{unbounded: true}
+	b, _ := w.appendString(nil, readValue(v), 0)
 	return string(b)
 }
 
 // scalarString returns String(v) for a property value: a string as it is,
 // anything else written into buf, which the result then aliases (so the
-// caller must not keep it). ok is false for unsupported types.
-func scalarString(s scalar, buf []byte) (string, bool) {
+// caller must not keep it). why says why the value has no spelling (an
+// unsupported type inside it, or a walk over its limits), or is "".
+func scalarString(s scalar, buf []byte) (str, why string) {
 	if s.kind == kindString {
-		return s.str, true
+		return s.str, ""
 	}
-	b, ok := appendString(buf[:0], s)
-	return bytesString(b), ok
+	b, why := appendString(buf[:0], s)
+	return bytesString(b), why
 }
 
 // jsTruthy is JavaScript's ToBoolean for a canonical value.
