@@ -427,7 +427,8 @@ func New(opts ...Option) (*Client, error) {
 		c.overrides.Store(&c.cfg.overrides)
 	}
 	if c.cfg.persistPath != "" {
-		if n := sweepTemp(c.cfg.persistPath, c.cfg.now()); n > 0 {
+		// File ages are wall-clock time, whatever WithClock says.
+		if n := sweepTemp(c.cfg.persistPath, time.Now()); n > 0 {
 			c.cfg.logger.Info("flags: removed temporary files left by an interrupted write", "path", c.cfg.persistPath, "files", n)
 		}
 	}

@@ -24,6 +24,11 @@ import (
 // its own length and checksum: a torn or truncated file is detected, logged
 // and ignored, never half-loaded. A valid persisted file takes precedence
 // over WithSnapshot, being newer.
+//
+// Writes happen in the order of the loads they follow, so the file ends up
+// holding the definitions served last. A write interrupted by a crash
+// leaves a temporary file beside path; New removes those whose writer's
+// process is gone, and any older than ten minutes.
 func WithPersistence(path string) Option {
 	return func(c *config) error {
 		if path == "" {

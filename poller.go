@@ -155,7 +155,10 @@ func guardRedirect(next func(*http.Request, []*http.Request) error) func(*http.R
 func hostPort(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
 	}
 	return net.JoinHostPort(u.Hostname(), port)
 }
