@@ -14,7 +14,7 @@ import (
 // set, a compiled regex, a parsed version or date), so that deciding it reads
 // the user's value and compares, without parsing the filter again.
 //
-// The rules are posthog-node 5.70.0's. The ones that most often surprise:
+// The rules are posthog-node 5.74.0's. The ones that most often surprise:
 //
 //   - A property absent from the context is inconclusive for every operator,
 //     is_not_set included; a property present with a null value is set, and

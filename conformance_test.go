@@ -13,7 +13,7 @@ import (
 )
 
 // TestConformance replays every golden case that conformance/generate.mjs
-// recorded from posthog-node 5.70.0 through the public API. Any difference
+// recorded from posthog-node 5.74.0 through the public API. Any difference
 // fails the test and prints the case.
 func TestConformance(t *testing.T) {
 	files, err := filepath.Glob("testdata/conformance/seed-*.jsonl.gz")

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// This file is the per-flag procedure, as posthog-node 5.70.0 runs it:
+// This file is the per-flag procedure, as posthog-node 5.74.0 runs it:
 //
 //  1. An inactive (or deleted) flag is false; a flag with experience
 //     continuity is inconclusive.

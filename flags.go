@@ -6,7 +6,7 @@
 // /api/feature_flag/local_evaluation). Evaluation reads that snapshot without
 // taking a lock, hashes the flag key and the user's id with SHA-1 exactly as
 // PostHog does, and returns the answer PostHog's reference SDK, posthog-node
-// 5.70.0, gives for the same definitions and context. Where posthog-node cannot
+// 5.74.0, gives for the same definitions and context. Where posthog-node cannot
 // decide locally (it would ask the PostHog server), the result is inconclusive
 // and carries the cause; the client never guesses.
 //

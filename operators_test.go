@@ -11,8 +11,8 @@ import (
 )
 
 // TestOperatorVectors replays testdata/conformance/operators.jsonl.gz: single
-// property filters decided by @posthog/core 1.67.3's matchFeatureFlagProperty
-// (the function posthog-node 5.70.0 uses), recorded by conformance/generate.mjs.
+// property filters decided by @posthog/core 1.69.2's matchFeatureFlagProperty
+// (the function posthog-node 5.74.0 uses), recorded by conformance/generate.mjs.
 // Each vector must give the same outcome here, including whether an
 // undecided regex carries posthog-node's mark.
 func TestOperatorVectors(t *testing.T) {

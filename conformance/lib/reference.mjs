@@ -7,8 +7,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseStrictDate } from './strictdate.mjs'
 
-export const EXPECTED_NODE_SDK = '5.70.0'
-export const EXPECTED_CORE = '1.67.3'
+export const EXPECTED_NODE_SDK = '5.74.0'
+export const EXPECTED_CORE = '1.69.2'
 export const REGEX_SYMBOL = Symbol.for('posthog.requiresServerRegexEvaluation')
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 

@@ -327,7 +327,7 @@ func ParseRelativeDate(s string) (n int, unit byte, ok bool) {
 	return 0, 0, false
 }
 
-// RelativeDate computes the instant that posthog-core 1.67.3's
+// RelativeDate computes the instant that posthog-core 1.69.2's
 // relativeDateParseForFeatureFlagMatching returns for "<n><unit>" when the
 // clock reads nowMs (milliseconds since the epoch, UTC), with V8's Date
 // arithmetic:

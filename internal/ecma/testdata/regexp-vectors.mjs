@@ -1,11 +1,11 @@
 // regexp-vectors.mjs generates regexp-vectors.json: reference outcomes of the
 // `regex` and `not_regex` property operators of PostHog's reference SDK
-// (posthog-node 5.70.0, which evaluates them with @posthog/core 1.67.3), as
+// (posthog-node 5.74.0, which evaluates them with @posthog/core 1.69.2), as
 // replayed by TestRegexpVectors in ../regexp_test.go.
 //
 // Regenerate (Node 20; the output is deterministic for a given Node/V8):
 //
-//	mkdir -p /tmp/revec && cd /tmp/revec && npm install @posthog/core@1.67.3
+//	mkdir -p /tmp/revec && cd /tmp/revec && npm install @posthog/core@1.69.2
 //	cd /tmp/revec && node /path/to/internal/ecma/testdata/regexp-vectors.mjs \
 //	    > /path/to/internal/ecma/testdata/regexp-vectors.json
 //
@@ -65,8 +65,8 @@ const core = require('@posthog/core')
 const corePkg = JSON.parse(
   fs.readFileSync(path.join(path.dirname(require.resolve('@posthog/core')), '..', 'package.json'), 'utf8')
 )
-if (corePkg.version !== '1.67.3') {
-  throw new Error(`need @posthog/core 1.67.3, found ${corePkg.version}`)
+if (corePkg.version !== '1.69.2') {
+  throw new Error(`need @posthog/core 1.69.2, found ${corePkg.version}`)
 }
 const SERVER = Symbol.for('posthog.requiresServerRegexEvaluation')
 

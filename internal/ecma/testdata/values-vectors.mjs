@@ -6,7 +6,7 @@
 // How to run (from the repository root; needs Node >= 20 and the npm registry):
 //
 //   mkdir -p /tmp/ecmavec && (cd /tmp/ecmavec && npm init -y >/dev/null &&
-//     npm install @posthog/core@1.67.3)
+//     npm install @posthog/core@1.69.2)
 //   TZ=UTC ECMAVEC_DIR=/tmp/ecmavec \
 //     node internal/ecma/testdata/values-vectors.mjs > internal/ecma/testdata/values-vectors.json
 //
@@ -57,7 +57,7 @@ const core = require('@posthog/core')
 const relativeDateParse = core.relativeDateParseForFeatureFlagMatching
 if (typeof relativeDateParse !== 'function') throw new Error('relativeDateParseForFeatureFlagMatching not exported')
 const coreVersion = JSON.parse(readFileSync(ECMAVEC_DIR + '/node_modules/@posthog/core/package.json', 'utf8')).version
-if (coreVersion !== '1.67.3') throw new Error('want @posthog/core 1.67.3, have ' + coreVersion)
+if (coreVersion !== '1.69.2') throw new Error('want @posthog/core 1.69.2, have ' + coreVersion)
 
 // ---------------------------------------------------------------- PRNG
 const SEED = [0x9e3779b9, 0x243f6a88, 0xb7e15162, 0x2545f491]
