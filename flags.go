@@ -274,6 +274,12 @@ type config struct {
 	// handlerWait is how long Close waits for a running update handler.
 	handlerWait time.Duration
 
+	exposureHandler   func(Exposure)
+	exposureCacheSize int
+	capture           *CaptureConfig
+	// ownCaptureClient: the capture sender's HTTP client was made here.
+	ownCaptureClient bool
+
 	// Hooks that tests replace to control time: sleep waits for d or until
 	// ctx is done, and rand returns a number in [0, 1) for jitter.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -365,6 +371,7 @@ func WithLogger(l *slog.Logger) Option {
 type Client struct {
 	cfg  config
 	snap atomic.Pointer[Snapshot]
+	exp  *exposures // nil when exposures are off
 
 	mu     sync.Mutex // guards status; never held while fetching or compiling
 	status Status
@@ -417,6 +424,9 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if err := c.cfg.resolveCapture(); err != nil {
+		return nil, err
+	}
 	if p := c.cfg.poller; p != nil {
 		c.red = newRedactor(p.SecretKey, p.ProjectAPIKey)
 	}
@@ -442,6 +452,19 @@ func New(opts ...Option) (*Client, error) {
 	}
 
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	if c.cfg.exposureHandler != nil || c.cfg.capture != nil {
+		log := func(msg string, args ...any) { c.cfg.logger.Error(msg, args...) }
+		c.exp = newExposures(&c.cfg, log)
+		if cc := c.cfg.capture; cc != nil {
+			c.exp.capture = newCaptureSender(*cc, &c.cfg, log)
+			c.wg.Add(1)
+			go func() {
+				defer c.wg.Done()
+				c.exp.capture.run(c.ctx)
+			}()
+		}
+		go c.exp.run(c.ctx)
+	}
 	if c.cfg.onUpdate != nil {
 		c.updates = make(chan Status, 1)
 		c.handlerDone = make(chan struct{})
@@ -538,6 +561,7 @@ func (c *Client) load(doc []byte, l loaded, persist bool) error {
 		return c.red.error(err)
 	}
 	l.snap = s
+	s.loadedAt = c.cfg.now().UnixMilli()
 	if l.fingerprint == 0 {
 		l.fingerprint = xxhash.Sum64(doc)
 	}
@@ -595,25 +619,80 @@ const HandlerCloseWait = 5 * time.Second
 // and the handler's goroutine ends when the handler returns; it is not
 // called again.
 func (c *Client) Close() error {
-	var err error
+	var errs []error
 	c.closeOnce.Do(func() {
+		if c.exp != nil {
+			errs = append(errs, c.closeExposures())
+		}
 		c.cancel()
 		c.wg.Wait()
 		if c.cfg.ownHTTPClient {
 			c.cfg.poller.HTTPClient.CloseIdleConnections()
 		}
-		if c.handlerDone == nil {
-			return
+		if c.cfg.ownCaptureClient {
+			c.cfg.capture.HTTPClient.CloseIdleConnections()
 		}
-		t := time.NewTimer(c.cfg.handlerWait)
-		defer t.Stop()
-		select {
-		case <-c.handlerDone:
-		case <-t.C:
-			err = fmt.Errorf("flags: Close: the update handler was still running after %v; not waiting for it", c.cfg.handlerWait)
+		if c.exp != nil && !closedWithin(c.exp.done, c.cfg.handlerWait) {
+			errs = append(errs, fmt.Errorf("flags: Close: the exposure handler was still running after %v; not waiting for it", c.cfg.handlerWait))
+		}
+		if c.handlerDone != nil && !closedWithin(c.handlerDone, c.cfg.handlerWait) {
+			errs = append(errs, fmt.Errorf("flags: Close: the update handler was still running after %v; not waiting for it", c.cfg.handlerWait))
 		}
 	})
-	return err
+	return errors.Join(errs...)
+}
+
+// closedWithin waits at most d for done to close and reports whether it did.
+func closedWithin(done <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// closeExposures stops taking exposures and delivers the queued ones within
+// CaptureConfig.CloseTimeout (HandlerCloseWait without capture). What is
+// still queued after that is counted as dropped and reported.
+func (c *Client) closeExposures() error {
+	x := c.exp
+	x.closed.Store(true)
+	wait := c.cfg.handlerWait
+	if x.capture != nil {
+		wait = x.capture.cfg.CloseTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	err := x.flushExposures(ctx)
+	if err == nil {
+		return nil
+	}
+	undelivered := len(x.queue)
+	if x.capture != nil {
+		pending, _, _, _, _ := x.capture.stats()
+		undelivered += pending
+	}
+	x.dropped.Add(uint64(undelivered))
+	return fmt.Errorf("flags: Close: %d exposures were not delivered: %w", undelivered, err)
+}
+
+// Flush delivers every exposure queued before it: to the exposure handler,
+// and with [WithCapture] to PostHog, retrying as the capture sender does.
+// It returns nil once all of them are delivered; an error that says how
+// many were dropped when PostHog refused some for good; or, when ctx is
+// done first, ctx's error with the capture sender's last error. Without
+// exposures it returns nil at once.
+func (c *Client) Flush(ctx context.Context) error {
+	if c.exp == nil {
+		return nil
+	}
+	if c.ctx.Err() != nil {
+		return ErrClosed
+	}
+	return c.exp.flushExposures(ctx)
 }
 
 // IsEnabled reports whether the flag is on for user: true for true or any
@@ -634,9 +713,19 @@ func (c *Client) Close() error {
 func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 	s, f, set := c.find(key)
 	if f == nil {
+		if c.exp != nil && set == nil {
+			c.exp.observe(ctx, s, nil, key, user.DistinctID, user.Groups, false, false, "")
+		}
 		return unevaluated(key, s, set).Enabled
 	}
 	v, ok := c.decide(s, f, &user)
+	if c.exp != nil {
+		variant := ""
+		if ok {
+			variant = f.variantKey(v)
+		}
+		c.exp.observe(ctx, s, f, key, user.DistinctID, user.Groups, ok, v.on, variant)
+	}
 	return ok && v.on
 }
 
@@ -646,18 +735,31 @@ func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 func (c *Client) Variant(ctx context.Context, key string, user User) string {
 	s, f, set := c.find(key)
 	if f == nil {
+		if c.exp != nil && set == nil {
+			c.exp.observe(ctx, s, nil, key, user.DistinctID, user.Groups, false, false, "")
+		}
 		return unevaluated(key, s, set).Variant
 	}
-	if v, ok := c.decide(s, f, &user); ok {
-		return f.variantKey(v)
+	v, ok := c.decide(s, f, &user)
+	variant := ""
+	if ok {
+		variant = f.variantKey(v)
 	}
-	return ""
+	if c.exp != nil {
+		c.exp.observe(ctx, s, f, key, user.DistinctID, user.Groups, ok, v.on, variant)
+	}
+	return variant
 }
 
 // Evaluate returns the full answer for one flag, with its payload, reason
 // and, when no value could be decided, the error.
 func (c *Client) Evaluate(ctx context.Context, key string, user User) Result {
-	return c.evaluate(key, &user, true)
+	s, f, set := c.find(key)
+	r := c.evaluate(s, f, set, key, &user, true)
+	if c.exp != nil && set == nil {
+		c.exp.observe(ctx, s, f, key, user.DistinctID, user.Groups, r.Conclusive(), r.Enabled, r.Variant)
+	}
+	return r
 }
 
 // EvaluateAll evaluates every flag the client serves for user. Flags
@@ -765,8 +867,8 @@ func putDense(d *dense) {
 	densePool.Put(d)
 }
 
-func (c *Client) evaluate(key string, user *User, withPayload bool) Result {
-	s, f, set := c.find(key)
+// evaluate is the Result for the flag find resolved key to.
+func (c *Client) evaluate(s *Snapshot, f *flag, set *overrideSet, key string, user *User, withPayload bool) Result {
 	if f == nil {
 		return unevaluated(key, s, set)
 	}

@@ -324,7 +324,7 @@ func (p *poller) send(ctx context.Context, etag string, now time.Time) (response
 	}
 	req.Header.Set("Authorization", "Bearer "+cfg.SecretKey)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "localflags-go")
+	req.Header.Set("User-Agent", userAgent)
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}

@@ -49,6 +49,7 @@ type variant struct {
 	min     float64
 	max     float64
 	payload []byte
+	dedup   uint64 // the exposure dedup key of this variant (see dedupKey)
 }
 
 // pickVariant returns the index of the variant whose range [min, max) holds

@@ -28,6 +28,9 @@ type Snapshot struct {
 	// red removes the client's keys from the causes evaluations build
 	// (see redact.go); nil when the client has none.
 	red *redactor
+	// loadedAt is when the client loaded the snapshot, in epoch
+	// milliseconds of its clock: exposure events report it.
+	loadedAt int64
 }
 
 // Len returns the number of flags in the snapshot, including flags filtered
@@ -66,6 +69,15 @@ type flag struct {
 	// the flag has no holdout, group, device bucketing, continuity or
 	// defect, so it is decided by plainValue without an evaluator.
 	plain bool
+
+	// id and hasExperiment are the document's "id" and "has_experiment",
+	// as canonical values, for exposure events; idSet and experimentSet say
+	// whether the document has them at all (null is a value).
+	id, hasExperiment    any
+	idSet, experimentSet bool
+	// dedupOff, dedupOn and dedupUndecided are the exposure dedup keys of
+	// the responses false, true and undecided, without groups.
+	dedupOff, dedupOn, dedupUndecided uint64
 }
 
 // groupRef is a flag's or condition's aggregation group type.
@@ -79,6 +91,7 @@ type groupRef struct {
 
 // holdout is a compiled experiment holdout.
 type holdout struct {
+	dedup     uint64  // the exposure dedup key of the holdout variant
 	all       bool    // exclusion percentage 100: no hash needed
 	threshold float64 // exclusion percentage / 100
 	variant   string  // "holdout-<id>"
@@ -236,6 +249,7 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	c.readCohorts(obj["cohorts"])
 	for i := range c.s.flags {
 		c.compileFlag(&c.s.flags[i], c.raw[i])
+		c.s.flags[i].hashResponses()
 	}
 	c.analyze()
 	c.s.views = len(c.slots) + 1
@@ -373,6 +387,8 @@ func (c *compiler) compileFlag(f *flag, m map[string]any) {
 	f.deleted = c.flagBool(m, "deleted", breakf)
 	f.continuity = c.flagBool(m, "ensure_experience_continuity", breakf)
 	f.device = m["bucketing_identifier"] == "device_id"
+	f.id, f.idSet = m["id"]
+	f.hasExperiment, f.experimentSet = m["has_experiment"]
 	f.runtime, _ = m["evaluation_runtime"].(string)
 	f.filtered = c.filterReason(f, m)
 

@@ -86,6 +86,31 @@ type Status struct {
 	CheckedAt time.Time
 	// NextPoll is when the poller will fetch next (zero without a poller).
 	NextPoll time.Time
+
+	// Exposures counts the $feature_flag_called events the client has
+	// sent (see WithExposureHandler and WithCapture).
+	Exposures ExposureStats
+}
+
+// ExposureStats counts a client's exposure events. Every exposure the client
+// created is queued, handled or sent, or dropped.
+type ExposureStats struct {
+	// Queued are waiting to be handled or sent.
+	Queued int
+	// Handled were handed to the WithExposureHandler function.
+	Handled uint64
+	// Sent were accepted by PostHog's capture API.
+	Sent uint64
+	// Dropped were lost: the queue was full, PostHog refused them for
+	// good, or they were still queued when Close stopped waiting. A
+	// dropped exposure means PostHog may not count that user in that
+	// experiment; the next call for the same user and value sends it again
+	// when the queue was full.
+	Dropped uint64
+	// CaptureError is the capture sender's most recent failure, and
+	// CaptureErrorAt its time. A later success does not clear them.
+	CaptureError   error
+	CaptureErrorAt time.Time
 }
 
 // Errors reported by the lifecycle; compare with [errors.Is].
@@ -113,12 +138,24 @@ func WithUpdateHandler(fn func(Status)) Option {
 	}
 }
 
-// Status returns a copy of the client's current status. It takes a short
-// lock that evaluations never take.
+// Status returns a copy of the client's current status. It takes short
+// locks that evaluations never take.
 func (c *Client) Status() Status {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.status
+	st := c.status
+	c.mu.Unlock()
+	if x := c.exp; x != nil {
+		e := &st.Exposures
+		e.Queued = len(x.queue)
+		e.Handled, e.Dropped = x.handled.Load(), x.dropped.Load()
+		if x.capture != nil {
+			pending, sent, dropped, err, at := x.capture.stats()
+			e.Queued += pending
+			e.Sent, e.Dropped = sent, e.Dropped+dropped
+			e.CaptureError, e.CaptureErrorAt = err, at
+		}
+	}
+	return st
 }
 
 // Ready returns a channel that is closed at the first successful load of
