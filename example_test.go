@@ -211,3 +211,53 @@ func ExampleClient_Explain() {
 	//     plan exact ["pro","enterprise"]: saw "free": fail
 	//   value: false
 }
+
+func ExampleWithExposureHandler() {
+	// A team with a posthog-go client sends exposures through it:
+	//
+	//	flags.WithExposureHandler(func(e flags.Exposure) {
+	//		ph.Enqueue(posthog.Capture{DistinctId: e.DistinctID, Event: e.Event,
+	//			Properties: e.Properties, Timestamp: e.Timestamp})
+	//	})
+	//
+	// Here the handler prints them.
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)), flags.WithExposureHandler(func(e flags.Exposure) {
+		fmt.Println(e.Event, e.DistinctID, e.Properties["$feature_flag"], e.Properties["$feature_flag_response"])
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	user := flags.User{DistinctID: "user-42"}
+	c.Variant(ctx, "pricing", user)
+	c.Variant(ctx, "pricing", user)                                                    // sent already: no second event
+	c.Variant(flags.WithoutExposure(ctx), "pricing", flags.User{DistinctID: "user-7"}) // opted out
+	if err := c.Flush(ctx); err != nil {                                               // the handler runs on a goroutine of the client's
+		log.Fatal(err)
+	}
+	// Output: $feature_flag_called user-42 pricing control
+}
+
+func ExampleWithCapture() {
+	// A stand-in for PostHog's capture endpoint, counting the events.
+	var received int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		received++ // one request a batch; this example sends one event
+	}))
+	defer srv.Close()
+
+	c, err := flags.New(flags.WithSnapshot([]byte(exampleDoc)),
+		flags.WithCapture(flags.CaptureConfig{Host: srv.URL, ProjectAPIKey: "phc_example"}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	c.IsEnabled(ctx, "pricing", flags.User{DistinctID: "user-42"})
+	if err := c.Close(); err != nil { // Close delivers what is queued
+		log.Fatal(err)
+	}
+	st := c.Status().Exposures
+	fmt.Println(st.Sent, "sent,", st.Dropped, "dropped; requests:", received)
+	// Output: 1 sent, 0 dropped; requests: 1
+}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 	"github.com/localflags/flags/internal/evalio"
 )
 
-const evalHelp = `Usage: flagctl eval --definitions FILE [--now TIME] [--runtime server|client|all] [--contexts a,b] < cases.jsonl
+const evalHelp = `Usage: flagctl eval --definitions FILE [--now TIME] [--runtime server|client|all] [--contexts a,b]
+                    [--exposures FILE [--exposure-cache-size N]] < cases.jsonl
 
 Evaluates flags for each context read from standard input, one JSON object
 per line:
@@ -36,6 +38,16 @@ every flag:
 
 A line that cannot be read gives {"error": "..."} and makes the exit status 1.
 
+With --exposures, every $feature_flag_called event the run sends is written
+to FILE, one JSON object per line, as PostHog would receive it:
+
+  {"event": "$feature_flag_called", "distinct_id": "u1", "properties": {...}}
+
+Each single-flag line is one Evaluate, which sends an exposure unless the
+same user, flag, value and groups were sent already (the dedup cache holds
+--exposure-cache-size distinct ids); all-flags lines send none. The file is
+complete when flagctl exits.
+
 Flags:
 `
 
@@ -43,6 +55,8 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("eval", evalHelp, stderr)
 	var opts clientOptions
 	opts.register(fs)
+	exposures := fs.String("exposures", "", "write every exposure event to this file, one JSON object per line")
+	cacheSize := fs.Int("exposure-cache-size", flags.DefaultExposureCacheSize, "distinct ids the exposure dedup cache remembers (with --exposures)")
 	if code, ok := parseArgs(fs, args); !ok {
 		return code
 	}
@@ -51,12 +65,85 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	client, code := opts.client("eval", stderr)
+	var sink *exposureFile
+	var extra []flags.Option
+	if *exposures != "" {
+		var err error
+		if sink, err = createExposureFile(*exposures); err != nil {
+			fmt.Fprintf(stderr, "flagctl eval: --exposures: %v\n", err)
+			return 1
+		}
+		extra = append(extra, flags.WithExposureHandler(sink.write), flags.WithExposureCacheSize(*cacheSize))
+	}
+	client, code := opts.client("eval", stderr, extra...)
 	if client == nil {
+		if sink != nil {
+			sink.close()
+		}
 		return code
 	}
-	defer client.Close()
-	return evalLines(client, stdin, stdout, stderr)
+	status := evalLines(client, stdin, stdout, stderr)
+	if sink != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := client.Flush(ctx); err != nil {
+			fmt.Fprintf(stderr, "flagctl eval: delivering the exposures: %v\n", err)
+			status = 1
+		}
+	}
+	if err := client.Close(); err != nil {
+		fmt.Fprintf(stderr, "flagctl eval: %v\n", err)
+		status = 1
+	}
+	if sink != nil {
+		if err := sink.close(); err != nil {
+			fmt.Fprintf(stderr, "flagctl eval: --exposures: %v\n", err)
+			status = 1
+		}
+	}
+	return status
+}
+
+// exposureFile writes exposures as JSON lines. The client calls write from
+// one goroutine; close comes after the client is flushed and closed.
+type exposureFile struct {
+	f   *os.File
+	w   *bufio.Writer
+	enc *json.Encoder
+	err error
+}
+
+func createExposureFile(path string) (*exposureFile, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return &exposureFile{f: f, w: w, enc: enc}, nil
+}
+
+func (x *exposureFile) write(e flags.Exposure) {
+	if x.err != nil {
+		return
+	}
+	x.err = x.enc.Encode(struct {
+		Event      string         `json:"event"`
+		DistinctID string         `json:"distinct_id"`
+		Properties map[string]any `json:"properties"`
+	}{e.Event, e.DistinctID, e.Properties})
+}
+
+func (x *exposureFile) close() error {
+	err := x.err
+	if ferr := x.w.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := x.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // evalLines evaluates each case line of in and writes one result line each.
@@ -109,8 +196,9 @@ func (o *clientOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.contexts, "contexts", "", "comma-separated evaluation contexts; flags tagged with none of them are filtered out")
 }
 
-// client builds the client, or reports why it cannot with an exit status.
-func (o *clientOptions) client(cmd string, stderr io.Writer) (*flags.Client, int) {
+// client builds the client, with extra options after its own, or reports
+// why it cannot with an exit status.
+func (o *clientOptions) client(cmd string, stderr io.Writer, extra ...flags.Option) (*flags.Client, int) {
 	opts := []flags.Option{flags.WithSnapshotFile(o.definitions)}
 	switch o.runtime {
 	case "server":
@@ -134,7 +222,7 @@ func (o *clientOptions) client(cmd string, stderr io.Writer) (*flags.Client, int
 	if o.contexts != "" {
 		opts = append(opts, flags.WithEvaluationContexts(strings.Split(o.contexts, ",")...))
 	}
-	c, err := flags.New(opts...)
+	c, err := flags.New(append(opts, extra...)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "flagctl %s: %v\n", cmd, err)
 		return nil, 1
