@@ -218,11 +218,12 @@ func (s *captureSender) flush(done chan error) {
 	s.poke()
 }
 
-// stats returns the pending, sent and dropped counts and the last error.
-func (s *captureSender) stats() (pending int, sent, dropped uint64, err error, at time.Time) {
+// stats returns the pending, sent and dropped counts, and the last error
+// with its time.
+func (s *captureSender) stats() (pending int, sent, dropped uint64, at time.Time, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.pending) + s.inFlight, s.sent, s.dropped, s.lastErr, s.lastAt
+	return len(s.pending) + s.inFlight, s.sent, s.dropped, s.lastAt, s.lastErr
 }
 
 func (s *captureSender) lastError() error {

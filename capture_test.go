@@ -288,7 +288,6 @@ func TestCaptureConfigErrors(t *testing.T) {
 	}
 }
 
-
 // TestCaptureBackoff: the waits between retries grow, are capped, vary,
 // and honour Retry-After.
 func TestCaptureBackoff(t *testing.T) {

@@ -195,40 +195,38 @@ func (x *exposures) lost(item exposureItem) {
 // [type, key] pairs sorted by type. The response is true, false, the
 // variant, or undefined for an undecided flag. Hashing the whole string
 // keeps posthog-node's equalities, such as a variant named "true" sharing
-// the key of the response true. The groups are spelled in a buffer on the
+// the key of the response true. The string is spelled in a buffer on the
 // stack for the common sizes.
 func dedupKey(key string, decided, on bool, variant string, groups map[string]Group) uint64 {
-	var d xxhash.Digest
-	d.Reset()
-	d.WriteString(key)
-	d.WriteString("_")
-	d.WriteString(responseText(decided, on, variant))
-	if len(groups) == 0 {
-		return d.Sum64()
-	}
-	var stack [8]groupKey
-	sorted := stack[:0]
-	for name, g := range groups {
-		sorted = append(sorted, groupKey{name, g.Key})
-	}
-	// posthog-node sorts with JavaScript's <, which compares UTF-16 code
-	// units.
-	slices.SortFunc(sorted, func(a, b groupKey) int { return ecma.CompareUTF16(a.name, b.name) })
 	var buf [256]byte
-	b := append(buf[:0], "_["...)
-	for i, g := range sorted {
-		if i > 0 {
-			b = append(b, ',')
+	b := append(buf[:0], key...)
+	b = append(b, '_')
+	b = append(b, responseText(decided, on, variant)...)
+	if len(groups) > 0 {
+		var stack [8]groupKey
+		sorted := stack[:0]
+		for name, g := range groups {
+			sorted = append(sorted, groupKey{name, g.Key})
 		}
-		b = append(b, '[')
-		b = ecma.AppendQuote(b, g.name)
-		b = append(b, ',')
-		b = ecma.AppendQuote(b, g.key)
+		if len(sorted) > 1 {
+			// posthog-node sorts with JavaScript's <, which compares
+			// UTF-16 code units.
+			slices.SortFunc(sorted, func(a, b groupKey) int { return ecma.CompareUTF16(a.name, b.name) })
+		}
+		b = append(b, "_["...)
+		for i, g := range sorted {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = ecma.AppendQuote(b, g.name)
+			b = append(b, ',')
+			b = ecma.AppendQuote(b, g.key)
+			b = append(b, ']')
+		}
 		b = append(b, ']')
 	}
-	b = append(b, ']')
-	d.Write(b)
-	return d.Sum64()
+	return xxhash.Sum64(b)
 }
 
 // responseText is the response as posthog-node's dedup key spells it.

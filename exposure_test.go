@@ -114,9 +114,15 @@ func TestExposureCalls(t *testing.T) {
 	count("WithoutExposure", 0, func() { c.Evaluate(WithoutExposure(ctx), "mv", u) })
 	count("the flag WithoutExposure skipped, now", 1, func() { c.Evaluate(ctx, "mv", u) })
 	count("another user", 1, func() { c.IsEnabled(ctx, "on", User{DistinctID: "u2"}) })
-	count("the same user with a group", 1, func() { c.IsEnabled(ctx, "on", User{DistinctID: "u1", Groups: map[string]Group{"company": {Key: "acme"}}}) })
-	count("the same group again", 0, func() { c.IsEnabled(ctx, "on", User{DistinctID: "u1", Groups: map[string]Group{"company": {Key: "acme"}}}) })
-	count("another group key", 1, func() { c.IsEnabled(ctx, "on", User{DistinctID: "u1", Groups: map[string]Group{"company": {Key: "globex"}}}) })
+	count("the same user with a group", 1, func() {
+		c.IsEnabled(ctx, "on", User{DistinctID: "u1", Groups: map[string]Group{"company": {Key: "acme"}}})
+	})
+	count("the same group again", 0, func() {
+		c.IsEnabled(ctx, "on", User{DistinctID: "u1", Groups: map[string]Group{"company": {Key: "acme"}}})
+	})
+	count("another group key", 1, func() {
+		c.IsEnabled(ctx, "on", User{DistinctID: "u1", Groups: map[string]Group{"company": {Key: "globex"}}})
+	})
 	// A new value is a new exposure.
 	count("inconclusive, then decided", 2,
 		func() { c.IsEnabled(ctx, "plan", User{DistinctID: "u3"}) }, func() { c.IsEnabled(ctx, "plan", User{DistinctID: "u3", Properties: map[string]any{"plan": "pro"}}) })

@@ -51,6 +51,15 @@
 // unfolding is exponential, makes the filters that read it inconclusive,
 // with a cause that names the limit.
 //
+// # Exposures
+//
+// PostHog counts a user in an experiment once it receives a
+// $feature_flag_called event for that user, flag and value. With
+// [WithCapture] or [WithExposureHandler], IsEnabled, Variant and Evaluate
+// send those events as posthog-node does, deduplicated, from a goroutine of
+// the client's: the call itself only checks the dedup cache and, for a new
+// event, queues it without waiting. See [Exposure].
+//
 // # How evaluation works
 //
 // A flag's condition sets are tried top to bottom and the first that matches

@@ -149,7 +149,7 @@ func (c *Client) Status() Status {
 		e.Queued = len(x.queue)
 		e.Handled, e.Dropped = x.handled.Load(), x.dropped.Load()
 		if x.capture != nil {
-			pending, sent, dropped, err, at := x.capture.stats()
+			pending, sent, dropped, at, err := x.capture.stats()
 			e.Queued += pending
 			e.Sent, e.Dropped = sent, e.Dropped+dropped
 			e.CaptureError, e.CaptureErrorAt = err, at
