@@ -323,3 +323,29 @@ func TestCaptureBackoff(t *testing.T) {
 		t.Errorf("the least jittered capped wait: %v", d)
 	}
 }
+
+// TestCaptureWithHandler: with both destinations, each gets its own event,
+// so a handler that changes the properties races with nothing (run with
+// -race) and changes nothing PostHog receives.
+func TestCaptureWithHandler(t *testing.T) {
+	srv := newBatchServer(t)
+	c := captureClient(t, CaptureConfig{Host: srv.URL, BatchSize: 4, FlushInterval: time.Millisecond},
+		WithExposureHandler(func(e Exposure) { e.Properties["$feature_flag"] = "changed by the handler" }))
+	expose(c, 40)
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if len(srv.seen) != 40 {
+		t.Fatalf("%d events arrived", len(srv.seen))
+	}
+	for _, e := range srv.seen {
+		if e.Properties["$feature_flag"] != "f" {
+			t.Fatalf("PostHog received %v", e.Properties)
+		}
+	}
+	if st := c.Status().Exposures; st.Handled != 40 || st.Sent != 40 {
+		t.Errorf("%+v", st)
+	}
+}

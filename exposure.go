@@ -127,6 +127,8 @@ type exposureItem struct {
 	at              time.Time
 	// release undoes the dedup reservation if the event is lost.
 	idHash, keyHash uint64
+	// anonymous: the call had no distinct id, and distinctID is a UUID.
+	anonymous bool
 
 	flush chan error // a flush marker, when non-nil
 }
@@ -302,9 +304,17 @@ func (x *exposures) dispatch(item exposureItem) {
 		}
 		return
 	}
+	if item.distinctID == "" {
+		// posthog-node sends an event without a distinct id under a fresh
+		// one, and tells PostHog not to make a person of it.
+		item.distinctID, item.anonymous = newUUID(item.at), true
+	}
 	e := item.event()
 	if x.handler != nil {
 		x.callHandler(e)
+		if x.capture != nil {
+			e = item.event() // the handler may keep and change its map
+		}
 	}
 	if x.capture != nil {
 		x.capture.add(e)
@@ -350,11 +360,7 @@ func (item *exposureItem) event() Exposure {
 		}
 	}
 	p["locally_evaluated"] = item.decided
-	distinctID := item.distinctID
-	if distinctID == "" {
-		// posthog-node sends an event without a distinct id under a fresh
-		// one, and tells PostHog not to make a person of it.
-		distinctID = newUUID(item.at)
+	if item.anonymous {
 		p["$process_person_profile"] = false
 	}
 	if len(item.groups) > 0 {
@@ -368,7 +374,7 @@ func (item *exposureItem) event() Exposure {
 	p["$lib_version"] = Version
 	p["$is_server"] = true
 	p["$geoip_disable"] = true
-	return Exposure{Event: ExposureEvent, DistinctID: distinctID, Properties: p, Timestamp: item.at}
+	return Exposure{Event: ExposureEvent, DistinctID: item.distinctID, Properties: p, Timestamp: item.at}
 }
 
 // jsonNumber turns an integral float64 (a flag id, as the document's JSON
