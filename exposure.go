@@ -125,7 +125,7 @@ type exposureItem struct {
 	snap            *Snapshot // the snapshot it came from
 	groups          []groupKey
 	at              time.Time
-	// release undoes the dedup reservation if the event is lost.
+	// idHash and keyHash are the dedup reservation, undone if the event is lost.
 	idHash, keyHash uint64
 	// anonymous: the call had no distinct id, and distinctID is a UUID.
 	anonymous bool

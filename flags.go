@@ -706,8 +706,9 @@ func (c *Client) Flush(ctx context.Context) error {
 
 // IsEnabled reports whether the flag is on for user: true for true or any
 // variant, false otherwise, including when the flag is inconclusive or
-// unknown. The context is not used: evaluation never blocks; it is accepted
-// so that the signature can carry tracing later without a breaking change.
+// unknown. With exposures on (see [WithCapture]), it sends the flag's
+// exposure unless ctx comes from [WithoutExposure]; that check is the only
+// use of ctx, and nothing in the call blocks.
 //
 // It does not allocate, with these exceptions:
 //   - a filter the user's own value leaves undecided (a version or a date
@@ -740,7 +741,7 @@ func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 
 // Variant returns the variant served to user, or "" when the flag is not a
 // variant (true, false, inconclusive or unknown). It costs what IsEnabled
-// costs.
+// costs, and sends the flag's exposure as IsEnabled does.
 func (c *Client) Variant(ctx context.Context, key string, user User) string {
 	s, f, set := c.find(key)
 	if f == nil {
@@ -761,7 +762,8 @@ func (c *Client) Variant(ctx context.Context, key string, user User) string {
 }
 
 // Evaluate returns the full answer for one flag, with its payload, reason
-// and, when no value could be decided, the error.
+// and, when no value could be decided, the error. Like IsEnabled, it sends
+// the flag's exposure when exposures are on.
 func (c *Client) Evaluate(ctx context.Context, key string, user User) Result {
 	s, f, set := c.find(key)
 	r := c.evaluate(s, f, set, key, &user, true)
