@@ -148,6 +148,57 @@ func (r Result) Value() any {
 	return r.Enabled
 }
 
+// BoolOr returns Enabled when the result is conclusive, and def otherwise
+// (inconclusive, not found, not ready or filtered out). A kill switch that
+// must stay on when the flag cannot be decided is
+// c.Evaluate(ctx, "killswitch", u).BoolOr(true).
+func (r Result) BoolOr(def bool) bool {
+	if r.Conclusive() {
+		return r.Enabled
+	}
+	return def
+}
+
+// VariantOr returns Variant when the result is conclusive, and def
+// otherwise. A conclusive result that is not a variant (plain true or
+// false) gives "".
+func (r Result) VariantOr(def string) string {
+	if r.Conclusive() {
+		return r.Variant
+	}
+	return def
+}
+
+// MarshalJSON writes the result for logs and APIs: the reason by name, the
+// error as its message, the payload as the JSON it is:
+//
+//	{"key":"f","enabled":true,"variant":"test","payload":{"price":9},
+//	 "reason":"matched","condition":0,"error":null}
+func (r Result) MarshalJSON() ([]byte, error) {
+	payload := r.Payload
+	if payload == nil || !json.Valid(payload) {
+		payload = json.RawMessage("null")
+	}
+	return json.Marshal(struct {
+		Key       string          `json:"key"`
+		Enabled   bool            `json:"enabled"`
+		Variant   string          `json:"variant"`
+		Payload   json.RawMessage `json:"payload"`
+		Reason    Reason          `json:"reason"`
+		Condition int             `json:"condition"`
+		Error     *string         `json:"error"`
+	}{r.Key, r.Enabled, r.Variant, payload, r.Reason, r.Condition, errText(r.Err)})
+}
+
+// errText is err's message for JSON, or nil.
+func errText(err error) *string {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	return &s
+}
+
 // Conclusive reports whether the result is a decided value (true, false or
 // a variant), as opposed to inconclusive, not found, not ready or filtered
 // out.
@@ -362,8 +413,11 @@ func WithEvaluationContexts(contexts ...string) Option {
 	}
 }
 
-// WithLogger sets where the client logs load problems, such as a malformed
-// flag. The default discards logs.
+// WithLogger sets where the client logs: load problems such as a
+// malformed flag, failing polls, unknown keys. Without it, warnings and
+// errors go to [slog.Default] (as net/http's server logs its errors), and
+// nothing else is logged; pass a logger with a discarding handler to log
+// nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
@@ -421,7 +475,7 @@ func New(opts ...Option) (*Client, error) {
 	c := &Client{
 		cfg: config{
 			now:         time.Now,
-			logger:      slog.New(slog.DiscardHandler),
+			logger:      slog.New(defaultHandler{}),
 			sleep:       sleep,
 			rand:        rand.Float64,
 			handlerWait: HandlerCloseWait,
@@ -446,6 +500,9 @@ func New(opts ...Option) (*Client, error) {
 		c.overrides.Store(&c.cfg.overrides)
 	}
 	if c.cfg.persistPath != "" {
+		if err := checkWritable(c.cfg.persistPath); err != nil {
+			return nil, c.red.error(err)
+		}
 		// File ages are wall-clock time, whatever WithClock says.
 		if n := sweepTemp(c.cfg.persistPath, time.Now()); n > 0 {
 			c.cfg.logger.Info("flags: removed temporary files left by an interrupted write", "path", c.cfg.persistPath, "files", n)
@@ -584,9 +641,11 @@ func (c *Client) load(doc []byte, l loaded, persist bool) error {
 		return nil
 	}
 	meta := persistMeta{ETag: l.etag, FetchedAt: l.at, Source: l.source}
-	if err := writePersisted(c.cfg.persistPath, doc, meta); err != nil {
-		c.cfg.logger.Error("flags: persisting the definitions failed", "path", c.cfg.persistPath, "error", err)
+	err = writePersisted(c.cfg.persistPath, doc, meta)
+	if err != nil {
+		c.cfg.logger.Error("flags: persisting the definitions failed; serving them anyway", "path", c.cfg.persistPath, "error", err)
 	}
+	c.recordPersist(err)
 	return nil
 }
 

@@ -102,6 +102,27 @@ func (c *Client) ClearOverrides() {
 	c.overrides.Store(nil)
 }
 
+// ClearOverride removes the override of key, if there is one; the flag is
+// evaluated from the definitions again.
+func (c *Client) ClearOverride(key string) {
+	c.ovMu.Lock()
+	defer c.ovMu.Unlock()
+	old := c.overrides.Load()
+	if old == nil {
+		return
+	}
+	if _, ok := (*old)[key]; !ok {
+		return
+	}
+	if len(*old) == 1 {
+		c.overrides.Store(nil)
+		return
+	}
+	set := maps.Clone(*old)
+	delete(set, key)
+	c.overrides.Store(&set)
+}
+
 // result is the answer of the overridden key, with the payload the
 // definitions s attach to its value unless the override has one.
 func (set *overrideSet) result(key string, s *Snapshot) Result {

@@ -226,3 +226,18 @@ func sweepTemp(path string, now time.Time) int {
 	}
 	return removed
 }
+
+// checkWritable checks, once at New, that the persistence file's directory
+// takes new files: a missing or read-only directory would otherwise only
+// show when the first definitions are written.
+func checkWritable(path string) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, tempPrefix(path)+strconv.Itoa(os.Getpid())+"-check-*")
+	if err != nil {
+		return fmt.Errorf("flags: WithPersistence: cannot write in %s: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
+}

@@ -231,11 +231,28 @@ func TestFileSource(t *testing.T) {
 	if n := strings.Count(logs.String(), "reading the definitions file failed"); n != 1 {
 		t.Errorf("the broken file was logged %d times", n)
 	}
+	// Failures reach the update handler too. A quick handler sees each; a
+	// slow one may see only the latest, so the test waits for a state.
+	awaitUpdate := func(what string, ok func(Status) bool) {
+		t.Helper()
+		for {
+			select {
+			case u := <-seen:
+				if ok(u) {
+					return
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: no such update", what) // a deadlock guard, not a timing assertion
+			}
+		}
+	}
+	awaitUpdate("the broken file", func(u Status) bool { return u.LastError != nil && u.ConsecutiveFailures == 1 && u.Fingerprint == fp3 })
 	os.Remove(path)
 	k.poll(t)
 	if st := c.Status(); servedVersion(c) != "v3" || !errors.Is(st.LastError, os.ErrNotExist) || st.ConsecutiveFailures != 2 {
 		t.Errorf("after the file vanished: %+v", st)
 	}
+	awaitUpdate("the vanished file", func(u Status) bool { return errors.Is(u.LastError, os.ErrNotExist) && u.ConsecutiveFailures == 2 })
 	fp4 := write(docOn("v4"))
 	if err := c.Reload(context.Background()); err != nil || servedVersion(c) != "v4" {
 		t.Errorf("Reload of the file: %v, serving %q", err, servedVersion(c))
@@ -243,7 +260,8 @@ func TestFileSource(t *testing.T) {
 	if st := c.Status(); st.Fingerprint != fp4 || st.ConsecutiveFailures != 0 {
 		t.Errorf("after Reload: %+v", st)
 	}
-	nextUpdate("Reload", fp4)
+	// The recovery: the new definitions, and the failures over.
+	awaitUpdate("Reload", func(u Status) bool { return u.Source == SourceFile && u.Fingerprint == fp4 && u.ConsecutiveFailures == 0 })
 	c.Close()
 	select {
 	case u := <-seen:

@@ -2,6 +2,7 @@ package flags
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -87,6 +88,18 @@ type Status struct {
 	// NextPoll is when the poller will fetch next (zero without a poller).
 	NextPoll time.Time
 
+	// PersistError is the last failure to write the WithPersistence file,
+	// and PersistErrorAt its time; PersistedAt is the last successful
+	// write. The client goes on serving the definitions it loaded.
+	PersistError   error
+	PersistErrorAt time.Time
+	PersistedAt    time.Time
+
+	// UnknownKeys counts the evaluations of keys no flag of the
+	// definitions has (a mistyped key, or a flag deleted in PostHog).
+	// Each such key is also logged once, at warn level.
+	UnknownKeys uint64
+
 	// Exposures counts the $feature_flag_called events the client has
 	// sent (see WithExposureHandler and WithCapture).
 	Exposures ExposureStats
@@ -113,6 +126,60 @@ type ExposureStats struct {
 	CaptureErrorAt time.Time
 }
 
+// MarshalJSON writes the status for health endpoints and logs: sources by
+// name, errors as their messages, times in RFC 3339 (null when zero).
+func (s Status) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Source              Source        `json:"source"`
+		LoadedAt            *time.Time    `json:"loaded_at"`
+		ETag                string        `json:"etag"`
+		Fingerprint         string        `json:"fingerprint"`
+		Flags               int           `json:"flags"`
+		Warnings            []string      `json:"warnings"`
+		LastError           *string       `json:"last_error"`
+		LastErrorAt         *time.Time    `json:"last_error_at"`
+		ConsecutiveFailures int           `json:"consecutive_failures"`
+		QuotaLimited        bool          `json:"quota_limited"`
+		Unauthorized        bool          `json:"unauthorized"`
+		CheckedAt           *time.Time    `json:"checked_at"`
+		NextPoll            *time.Time    `json:"next_poll"`
+		PersistError        *string       `json:"persist_error"`
+		PersistErrorAt      *time.Time    `json:"persist_error_at"`
+		PersistedAt         *time.Time    `json:"persisted_at"`
+		UnknownKeys         uint64        `json:"unknown_keys"`
+		Exposures           ExposureStats `json:"exposures"`
+	}{s.Source, timeOrNil(s.LoadedAt), s.ETag, fmt.Sprintf("%016x", s.Fingerprint), s.Flags, nonNil(s.Warnings),
+		errText(s.LastError), timeOrNil(s.LastErrorAt), s.ConsecutiveFailures, s.QuotaLimited, s.Unauthorized,
+		timeOrNil(s.CheckedAt), timeOrNil(s.NextPoll), errText(s.PersistError), timeOrNil(s.PersistErrorAt),
+		timeOrNil(s.PersistedAt), s.UnknownKeys, s.Exposures})
+}
+
+// MarshalJSON writes the counts, with the capture error as its message.
+func (e ExposureStats) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Queued         int        `json:"queued"`
+		Handled        uint64     `json:"handled"`
+		Sent           uint64     `json:"sent"`
+		Dropped        uint64     `json:"dropped"`
+		CaptureError   *string    `json:"capture_error"`
+		CaptureErrorAt *time.Time `json:"capture_error_at"`
+	}{e.Queued, e.Handled, e.Sent, e.Dropped, errText(e.CaptureError), timeOrNil(e.CaptureErrorAt)})
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 // Errors reported by the lifecycle; compare with [errors.Is].
 var (
 	// ErrNoSource is returned by Reload for a client with neither a poller
@@ -122,12 +189,19 @@ var (
 	ErrClosed = errors.New("flags: client is closed")
 )
 
-// WithUpdateHandler calls fn with the new status after each change of
-// definitions. Calls are made in order from one goroutine of the client's,
-// never from the goroutine that loaded the definitions; if fn is slow,
-// intermediate statuses are skipped and fn sees the latest. fn is not
-// called after Close, which waits at most [HandlerCloseWait] for a call in
-// progress.
+// WithUpdateHandler calls fn with the new status:
+//
+//   - after each change of definitions, from any source (and at New, when
+//     it loaded some);
+//   - after each failed load, poll or file read (Status.LastError says
+//     what failed, Status.ConsecutiveFailures how often in a row);
+//   - after the first success that follows failures: a poll answered 200
+//     or 304, or a file read, with ConsecutiveFailures back at 0.
+//
+// Calls are made in order from one goroutine of the client's, never from
+// the goroutine that loaded the definitions; if fn is slow, intermediate
+// statuses are skipped and fn sees the latest. fn is not called after
+// Close, which waits at most [HandlerCloseWait] for a call in progress.
 func WithUpdateHandler(fn func(Status)) Option {
 	return func(c *config) error {
 		if fn == nil {
@@ -208,22 +282,41 @@ func (c *Client) swap(l loaded) {
 	c.notify(st)
 }
 
-// recordError notes a failure to refresh.
+// recordError notes a failure to refresh, and tells the update handler.
 func (c *Client) recordError(err error) {
 	err = c.red.error(err)
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.status.LastError = err
 	c.status.LastErrorAt = c.cfg.now()
 	c.status.ConsecutiveFailures++
+	st := c.status
+	c.mu.Unlock()
+	c.notify(st)
 }
 
-// recordCheck notes that a source confirmed the definitions served.
+// recordCheck notes that a source confirmed the definitions served, and
+// tells the update handler when that ends a run of failures.
 func (c *Client) recordCheck() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	recovered := c.status.ConsecutiveFailures > 0
 	c.status.ConsecutiveFailures = 0
 	c.status.CheckedAt = c.cfg.now()
+	st := c.status
+	c.mu.Unlock()
+	if recovered {
+		c.notify(st)
+	}
+}
+
+// recordPersist notes the outcome of a write of the persistence file.
+func (c *Client) recordPersist(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil {
+		c.status.PersistError, c.status.PersistErrorAt = c.red.error(err), c.cfg.now()
+	} else {
+		c.status.PersistedAt = c.cfg.now()
+	}
 }
 
 // notify hands st to the update handler's goroutine without waiting: a
