@@ -261,7 +261,9 @@ func TestFileSource(t *testing.T) {
 		t.Errorf("after Reload: %+v", st)
 	}
 	// The recovery: the new definitions, and the failures over.
-	awaitUpdate("Reload", func(u Status) bool { return u.Source == SourceFile && u.Fingerprint == fp4 && u.ConsecutiveFailures == 0 })
+	awaitUpdate("Reload", func(u Status) bool {
+		return u.Source == SourceFile && u.Fingerprint == fp4 && u.ConsecutiveFailures == 0
+	})
 	c.Close()
 	select {
 	case u := <-seen:
