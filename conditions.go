@@ -382,6 +382,10 @@ func exactMatch(f *filter, pv scalar, pmv2 bool) verdict {
 	var buf [128]byte
 	actual, why := spell(pv, buf[:])
 	if why != "" {
+		if pv.kind == kindNumber && isFinite(pv.num) {
+			return undecided(propertyCause(f.key, "holds ", why, ", which exact cannot compare; pass the number as a string, such as \"",
+				ecma.FormatNumber(pv.num), "\", to compare its digits"))
+		}
 		return undecided(propertyCause(f.key, "holds ", why, ", which exact cannot compare"))
 	}
 	if !t.list {

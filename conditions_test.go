@@ -54,7 +54,7 @@ func runOperator(t *testing.T, operator string, filterValue any, cases []opCase,
 	}
 }
 
-// The tables below are posthog-reference.md §4.6's examples, which come from
+// The tables below are PostHog's own semver examples, which come from
 // PostHog's SDK tests. Where posthog-node (the reference this library
 // matches) answers differently from posthog-python, the node answer is used
 // and the comment says so.
@@ -164,12 +164,12 @@ func TestOperatorSemver(t *testing.T) {
 }
 
 func TestOperatorDates(t *testing.T) {
-	// posthog-reference.md §4.4, frozen at 2022-05-01T00:00:00Z.
+	// PostHog's relative-date examples, frozen at 2022-05-01T00:00:00Z.
 	clock := WithClock(func() time.Time { return time.Date(2022, 5, 1, 0, 0, 0, 0, time.UTC) })
 	runOperator(t, "is_date_before", "-1d", []opCase{
 		{value: "2022-04-29 23:59:00", want: "true"},
 		{value: "2022-04-30 00:00:01", want: "false"},
-		{value: "June 1, 2025", want: "inconclusive"}, // DECISIONS.md §4.5
+		{value: "June 1, 2025", want: "inconclusive"}, // docs/semantics.md §4.5
 		{value: true, want: "inconclusive"},
 	}, clock)
 	runOperator(t, "is_date_after", "2d", []opCase{

@@ -432,9 +432,10 @@ func WithLogger(l *slog.Logger) Option {
 // concurrent use: evaluations read an immutable snapshot through an atomic
 // pointer and never wait for a reload.
 type Client struct {
-	cfg  config
-	snap atomic.Pointer[Snapshot]
-	exp  *exposures // nil when exposures are off
+	cfg   config
+	snap  atomic.Pointer[Snapshot]
+	exp   *exposures // nil when exposures are off
+	notes notices    // unknown keys and inconclusive flags, for operators
 
 	mu     sync.Mutex // guards status; never held while fetching or compiling
 	status Status
@@ -782,12 +783,14 @@ func (c *Client) Flush(ctx context.Context) error {
 func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 	s, f, set := c.find(key)
 	if f == nil {
-		if c.exp != nil && set == nil {
-			c.exp.observe(ctx, s, nil, key, user.DistinctID, user.Groups, false, false, "")
-		}
+		c.unevaluatedCall(ctx, s, set, key, &user)
 		return unevaluated(key, s, set).Enabled
 	}
-	v, ok := c.decide(s, f, &user)
+	v, cause := c.decide(s, f, &user)
+	ok := cause == nil && f.filtered == 0
+	if cause != nil {
+		c.noteInconclusive(key, cause)
+	}
 	if c.exp != nil {
 		variant := ""
 		if ok {
@@ -804,12 +807,14 @@ func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 func (c *Client) Variant(ctx context.Context, key string, user User) string {
 	s, f, set := c.find(key)
 	if f == nil {
-		if c.exp != nil && set == nil {
-			c.exp.observe(ctx, s, nil, key, user.DistinctID, user.Groups, false, false, "")
-		}
+		c.unevaluatedCall(ctx, s, set, key, &user)
 		return unevaluated(key, s, set).Variant
 	}
-	v, ok := c.decide(s, f, &user)
+	v, cause := c.decide(s, f, &user)
+	ok := cause == nil && f.filtered == 0
+	if cause != nil {
+		c.noteInconclusive(key, cause)
+	}
 	variant := ""
 	if ok {
 		variant = f.variantKey(v)
@@ -826,6 +831,15 @@ func (c *Client) Variant(ctx context.Context, key string, user User) string {
 func (c *Client) Evaluate(ctx context.Context, key string, user User) Result {
 	s, f, set := c.find(key)
 	r := c.evaluate(s, f, set, key, &user, true)
+	switch {
+	case f == nil:
+		if s != nil && set == nil {
+			c.noteUnknown(key)
+		}
+	case r.Reason == ReasonInconclusive:
+		e, _ := r.Err.(*inconclusiveError)
+		c.noteInconclusive(key, e)
+	}
 	if c.exp != nil && set == nil {
 		c.exp.observe(ctx, s, f, key, user.DistinctID, user.Groups, r.Conclusive(), r.Enabled, r.Variant)
 	}
@@ -981,16 +995,33 @@ func unevaluated(key string, s *Snapshot, set *overrideSet) Result {
 	return Result{Key: key, Reason: ReasonNotFound, Condition: -1, Err: ErrNotFound}
 }
 
-// decide evaluates f for user; ok is false when f is filtered out or
-// undecided.
-func (c *Client) decide(s *Snapshot, f *flag, user *User) (v value, ok bool) {
+// decide evaluates f for user, and returns the cause when f is undecided.
+// A flag filtered out comes back with its zero value and no cause.
+func (c *Client) decide(s *Snapshot, f *flag, user *User) (v value, cause *inconclusiveError) {
 	switch {
 	case f.filtered != 0:
-		return value{}, false
+		return value{}, nil
 	case f.plain:
-		return f.plainValue(user.DistinctID), true
+		return f.plainValue(user.DistinctID), nil
 	}
 	ev := newEvaluator(s, user, c.cfg.now)
 	a := ev.traced(f)
-	return a.value, !a.failed()
+	if a.failed() {
+		return a.value, a.fail.cause
+	}
+	return a.value, nil
+}
+
+// unevaluatedCall notes a single-flag call that found no flag to evaluate:
+// an unknown key is counted (and logged once), and its exposure sent.
+func (c *Client) unevaluatedCall(ctx context.Context, s *Snapshot, set *overrideSet, key string, user *User) {
+	if set != nil {
+		return // an override
+	}
+	if s != nil {
+		c.noteUnknown(key)
+	}
+	if c.exp != nil {
+		c.exp.observe(ctx, s, nil, key, user.DistinctID, user.Groups, false, false, "")
+	}
 }

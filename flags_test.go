@@ -98,7 +98,7 @@ func TestBundledSnapshot(t *testing.T) {
 }
 
 func TestDeviceBucketing(t *testing.T) {
-	// posthog-reference.md §2.5: device-bucket-flag hashes 0.3873 for
+	// PostHog's published vectors: device-bucket-flag hashes 0.3873 for
 	// distinct-123 and 0.6099 for device-456; at 50% only bucketing by
 	// device is off.
 	doc := `{"flags":[{"key":"device-bucket-flag","active":true,"bucketing_identifier":"device_id","filters":{"groups":[{"properties":[],"rollout_percentage":50}]}}]}`
@@ -118,7 +118,7 @@ func TestDeviceBucketing(t *testing.T) {
 }
 
 func TestHoldout(t *testing.T) {
-	// holdout-some_distinct_id hashes to 0.7270 (posthog-reference.md §2.5).
+	// holdout-some_distinct_id hashes to 0.7270 (a published PostHog vector).
 	doc := `{"flags":[{"key":"exp","active":true,"filters":{"holdout":{"id":7,"exclusion_percentage":%v},
 	  "groups":[{"properties":[],"rollout_percentage":100}],"payloads":{"holdout-7":"\"held\""}}}]}`
 	ctx := context.Background()
@@ -155,7 +155,7 @@ func TestRuntimeAndContextFiltering(t *testing.T) {
 	server := newTestClient(t, doc)
 	want(server, "client-only", ReasonFilteredByRuntime)
 	want(server, "server-only", ReasonMatched)
-	want(server, "deleted", ReasonDisabled) // DECISIONS.md §4.3
+	want(server, "deleted", ReasonDisabled) // docs/semantics.md §4.3
 	client := newTestClient(t, doc, WithRuntime(RuntimeClient))
 	want(client, "client-only", ReasonMatched)
 	want(client, "server-only", ReasonFilteredByRuntime)
@@ -177,7 +177,7 @@ func TestRuntimeAndContextFiltering(t *testing.T) {
 }
 
 func TestEmptyDistinctIDEvaluates(t *testing.T) {
-	// DECISIONS.md §4.4: posthog-node answers nothing for an empty distinct
+	// docs/semantics.md §4.4: posthog-node answers nothing for an empty distinct
 	// id; this library evaluates.
 	c := newTestClient(t, `{"flags":[{"key":"f","active":true,"filters":{"groups":[{"rollout_percentage":100}]}}]}`)
 	if !c.IsEnabled(context.Background(), "f", User{}) {

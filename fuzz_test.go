@@ -922,7 +922,7 @@ func fuzzCheckEvaluate(c1, c2 *Client, user User) error {
 // FuzzSemver
 
 // The reference below restates PostHog's version grammar from semver.go's
-// comments, posthog-reference.md §4.5 and posthog-core's
+// comments, docs/semantics.md §3 and posthog-core's
 // parseFeatureFlagSemver, computeTildeBounds, computeCaretBounds and
 // computeWildcardBounds, without sharing code with semver.go.
 

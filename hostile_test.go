@@ -339,7 +339,7 @@ func TestHostileNilAndEmpty(t *testing.T) {
 			t.Errorf("EvaluateAll for %+v: %+v", u, got)
 		}
 	}
-	// The empty distinct id is hashed like any other (DECISIONS.md §4.4):
+	// The empty distinct id is hashed like any other (docs/semantics.md §4.4):
 	// "simple." hashes to 0.5845, outside the 50% rollout.
 	if r := evalOne(t, docSimple, "simple", User{}); r.Enabled || r.Reason != ReasonOutOfRollout || r.Err != nil {
 		t.Errorf("empty distinct id: %+v, want false, out of rollout", r)

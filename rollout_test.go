@@ -13,7 +13,7 @@ import (
 )
 
 // TestHashVectors checks bucket against the independently verified hashes of
-// posthog-reference.md §2.5, which PostHog's server and SDK tests assert.
+// published with PostHog's hashing rules, which its server and SDK tests assert.
 func TestHashVectors(t *testing.T) {
 	var file struct {
 		Vectors []struct {
@@ -61,7 +61,7 @@ func TestSimpleFlagCalculation(t *testing.T) {
 }
 
 // TestConsistencyVectors replays the 2 x 1000 vectors that posthog-python,
-// posthog-node and posthog-go all assert (posthog-reference.md §11) through
+// posthog-node and posthog-go all assert through
 // the public API.
 func TestConsistencyVectors(t *testing.T) {
 	var file struct {

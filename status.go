@@ -218,6 +218,7 @@ func (c *Client) Status() Status {
 	c.mu.Lock()
 	st := c.status
 	c.mu.Unlock()
+	st.UnknownKeys = c.notes.unknownEvals.Load()
 	if x := c.exp; x != nil {
 		e := &st.Exposures
 		e.Queued = len(x.queue)

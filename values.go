@@ -102,8 +102,40 @@ func readValue(v any) scalar {
 	case undefined:
 		return scalar{kind: kindUndefined, raw: v}
 	}
+	return readNamed(v)
+}
+
+// readNamed reads a value of a named type whose underlying type is a
+// supported one, such as type Plan string, as that type: it compares like
+// its kind. The reflection this needs runs only here, for values that are
+// not of a supported type itself; anything else is unsupported.
+func readNamed(v any) scalar {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return scalar{kind: kindString, str: rv.String()}
+	case reflect.Bool:
+		return scalar{kind: kindBool, b: rv.Bool()}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return scalar{kind: kindNumber, num: float64(rv.Int())}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return scalar{kind: kindNumber, num: float64(rv.Uint())}
+	case reflect.Float32:
+		return readValue(float32(rv.Float()))
+	case reflect.Float64:
+		return scalar{kind: kindNumber, num: rv.Float()}
+	case reflect.Slice, reflect.Map:
+		// A named []any, []string or map[string]any.
+		for _, t := range compositeTypes {
+			if rv.Type().ConvertibleTo(t) && rv.Type().Elem() == t.Elem() && (rv.Kind() != reflect.Map || rv.Type().Key() == t.Key()) {
+				return readValue(rv.Convert(t).Interface())
+			}
+		}
+	}
 	return scalar{kind: kindUnsupported, raw: v}
 }
+
+var compositeTypes = []reflect.Type{reflect.TypeFor[[]any](), reflect.TypeFor[[]string](), reflect.TypeFor[map[string]any]()}
 
 func isRangeError(err error) bool {
 	ne, ok := err.(*strconv.NumError)

@@ -410,7 +410,7 @@ async function main() {
     },
     exclusions: {
       lenient_date:
-        'Cases in which posthog-node parsed a date string that only V8\'s lenient Date parser accepts (not the strict grammar in conformance/README.md). DECISIONS.md section 4.5: the Go library treats such strings as inconclusive, so these cases are left out.',
+        'Cases in which posthog-node parsed a date string that only V8\'s lenient Date parser accepts (not the strict grammar in conformance/README.md). docs/semantics.md section 4.5: the Go library treats such strings as inconclusive, so these cases are left out.',
     },
     operators: {
       file: 'operators.jsonl.gz',

@@ -1,6 +1,6 @@
 // Package conformance reads the golden files that conformance/generate.mjs
 // writes from posthog-node's answers, and checks this library's answers
-// against them. The rules of comparison are DECISIONS.md's: identical
+// against them. The rules of comparison are docs/semantics.md's: identical
 // conclusive values and payloads, and no local answer exactly where the
 // reference has none.
 package conformance
