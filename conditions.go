@@ -236,6 +236,13 @@ type exactTarget struct {
 	unspellable *inconclusiveError
 }
 
+// undecidable reports whether the exact value is undecided for every
+// property value: a value, or a list's first item, that exact cannot spell
+// (an integer, say), before any item a property could equal.
+func (t *exactTarget) undecidable() bool {
+	return !t.truthy && t.unspellable != nil && (!t.list || (len(t.few) == 0 && t.set == nil))
+}
+
 // dateTarget is the compiled value of a date filter.
 type dateTarget struct {
 	relative bool

@@ -632,8 +632,15 @@ func (c *Client) load(doc []byte, l loaded, persist bool) error {
 	if l.fingerprint == 0 {
 		l.fingerprint = xxhash.Sum64(doc)
 	}
-	for _, w := range s.warnings {
-		c.cfg.logger.Warn("flags: definitions loaded with a problem", "problem", w)
+	for _, p := range s.problems {
+		attrs := []any{"problem", p.Message, "severity", p.Severity.String()}
+		if p.Flag != "" {
+			attrs = append(attrs, "flag", p.Flag)
+		}
+		if p.Path != "" {
+			attrs = append(attrs, "path", p.Path)
+		}
+		c.cfg.logger.Warn("flags: definitions loaded with a problem", attrs...)
 	}
 	c.loadMu.Lock()
 	defer c.loadMu.Unlock()

@@ -45,6 +45,10 @@ type Problem struct {
 	// otherwise.
 	Line, Column int
 	Message      string
+	// Compile marks a problem found by compiling: a part of the document
+	// ignored, or a malformed flag. The others are found by linting
+	// definitions that compile as written.
+	Compile bool
 }
 
 // String formats the problem as "error: flag \"key\" (path): message".
@@ -83,6 +87,13 @@ func Validate(doc []byte) []Problem {
 		}
 		return []Problem{p}
 	}
+	return s.problems
+}
+
+// lint finds the problems of a compiled snapshot, and sets its warnings
+// to their text: a client's Status and logs and Validate report the same
+// list.
+func lint(s *Snapshot) []Problem {
 	l := &linter{s: s}
 	l.document()
 	for i := range s.cohorts {
@@ -93,6 +104,10 @@ func Validate(doc []byte) []Problem {
 		l.flag(&s.flags[i])
 	}
 	slices.SortStableFunc(l.out, func(a, b Problem) int { return int(b.Severity) - int(a.Severity) })
+	s.warnings = make([]string, len(l.out))
+	for i, p := range l.out {
+		s.warnings[i] = p.String()
+	}
 	return l.out
 }
 
@@ -124,9 +139,10 @@ func (l *linter) document() {
 			broken[b.cause] = true
 		}
 	}
-	for _, w := range l.s.warnings {
+	for _, w := range l.s.noted {
 		if !broken[w] {
 			l.add(Warning, "", "flags", "%s", w)
+			l.out[len(l.out)-1].Compile = true
 		}
 	}
 }
@@ -135,6 +151,7 @@ func (l *linter) flag(f *flag) {
 	path := fmt.Sprintf("flags[%d]", f.docIndex)
 	if f.broken != nil {
 		l.add(Error, f.key, path, "%s", strings.TrimPrefix(f.broken.cause, malformedPrefix(f.key)))
+		l.out[len(l.out)-1].Compile = true
 	}
 	if f.continuity && f.active {
 		l.add(Error, f.key, path, "experience continuity is enabled: the flag can never be decided locally")
@@ -196,6 +213,8 @@ func (l *linter) filter(f *filter, flag, path string) {
 		l.add(Error, flag, path, "regex %q does not compile in JavaScript (%s): it never matches", jsString(f.value), f.re.Reason())
 	case f.bad != nil:
 		l.add(Error, flag, path, "%s", f.bad.cause)
+	case f.exact != nil && f.exact.undecidable():
+		l.add(Error, flag, path, "%s: no context can decide this filter", f.exact.unspellable.cause)
 	}
 }
 

@@ -174,7 +174,7 @@ func (h redactHandler) attr(a slog.Attr) slog.Attr {
 	return a
 }
 
-// redact removes r's keys from s's warnings and from every cause compiled
+// redact removes r's keys from s's warnings and problems and from every cause compiled
 // into it, and keeps r for the causes its evaluations build. It runs before
 // s is published, so nothing reads what it writes; a cause shared with
 // other snapshots (the package's fixed causes) holds no key and is never
@@ -186,6 +186,10 @@ func (s *Snapshot) redact(r *redactor) {
 	s.red = r
 	for i, w := range s.warnings {
 		s.warnings[i] = r.string(w)
+	}
+	for i := range s.problems {
+		p := &s.problems[i]
+		p.Flag, p.Path, p.Message = r.string(p.Flag), r.string(p.Path), r.string(p.Message)
 	}
 	s.eachCause(func(c **inconclusiveError) { *c = r.cause(*c) })
 }

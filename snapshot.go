@@ -24,6 +24,11 @@ type Snapshot struct {
 	views    int // property views: the person and one per group type used
 	propKeys int // distinct property keys filters read (filter.keyID)
 	pmv2     bool
+	// noted are what compiling noticed: entries ignored, malformed flags,
+	// duplicate keys. problems are Validate's findings, noted ones
+	// included, and warnings their text.
+	noted    []string
+	problems []Problem
 	warnings []string
 	// red removes the client's keys from the causes evaluations build
 	// (see redact.go); nil when the client has none.
@@ -41,6 +46,11 @@ func (s *Snapshot) Len() int { return len(s.byKey) }
 // malformed (they evaluate as inconclusive), duplicate keys, entries that
 // were ignored. The slice must not be modified.
 func (s *Snapshot) Warnings() []string { return s.warnings }
+
+// Problems returns the problems [Validate] reports for the document the
+// snapshot was compiled from: Warnings, with their severity, flag and
+// path. The slice must not be modified.
+func (s *Snapshot) Problems() []Problem { return s.problems }
 
 // flag is one compiled flag.
 type flag struct {
@@ -254,12 +264,13 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	c.analyze()
 	c.s.views = len(c.slots) + 1
 	c.s.propKeys = len(c.keyIDs)
+	c.s.problems = lint(c.s)
 	c.s.redact(opts.redact)
 	return c.s, nil
 }
 
 func (c *compiler) warnf(format string, args ...any) {
-	c.s.warnings = append(c.s.warnings, fmt.Sprintf(format, args...))
+	c.s.noted = append(c.s.noted, fmt.Sprintf(format, args...))
 }
 
 func (c *compiler) readMapping(v any) {

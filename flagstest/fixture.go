@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/localflags/flags"
@@ -571,8 +572,9 @@ func (f *Fixture) buildErr() ([]byte, error) {
 // NewClient returns a client serving the fixture's document, as
 // flags.New(flags.WithSnapshot(doc), opts...) makes it; opts can add
 // options such as [flags.WithClock] or [flags.WithRuntime]. It fails the
-// test (t.Fatal) if the fixture has a problem, New fails, or the document
-// compiles with warnings, and closes the client when the test and its
+// test (t.Fatal) if the fixture has a problem, New fails, or compiling the
+// document ignores part of it or finds a malformed flag (a Problem with
+// Compile set), and closes the client when the test and its
 // subtests end (t.Cleanup).
 func NewClient(t testing.TB, f *Fixture, opts ...flags.Option) *flags.Client {
 	t.Helper()
@@ -590,10 +592,13 @@ func NewClient(t testing.TB, f *Fixture, opts ...flags.Option) *flags.Client {
 		return nil
 	}
 	t.Cleanup(func() { c.Close() })
-	// A fixture that compiles with problems is a bug in the test.
-	if w := c.Snapshot().Warnings(); len(w) > 0 {
-		t.Fatalf("flagstest: NewClient: the fixture compiles with problems: %v", w)
-		return nil
+	// A fixture that does not compile cleanly is a bug in the test;
+	// Validate's advice (a static cohort, say) is what the test asked for.
+	for _, p := range c.Snapshot().Problems() {
+		if p.Compile {
+			t.Fatalf("flagstest: NewClient: the fixture does not compile cleanly: %v", p)
+			return nil
+		}
 	}
 	return c
 }
@@ -683,9 +688,28 @@ func property(kind filterKind, groupType, key, op string, value any) Filter {
 		f.value, f.err = marshalValue(value)
 		if f.err != nil {
 			f.err = fmt.Errorf("%s(%q): %v", name, key, f.err)
+		} else if why := undecidable(key, op, f.value); why != "" {
+			f.err = fmt.Errorf("%s(%q): %s", name, key, why)
 		}
 	}
 	return f
+}
+
+// undecidable asks the engine's own Validate whether the filter can be
+// decided locally at all, and returns why not, or "". A fixture that only
+// the server could evaluate is almost always a mistake: exact with the
+// integer 50, say, is inconclusive for every user.
+func undecidable(key, op string, value json.RawMessage) string {
+	k, _ := json.Marshal(key)
+	o, _ := json.Marshal(op)
+	doc := `{"flags":[{"key":"probe","active":true,"filters":{"groups":[{"properties":[` +
+		`{"key":` + string(k) + `,"type":"person","operator":` + string(o) + `,"value":` + strings.TrimSpace(string(value)) + `}]}]}}]}`
+	for _, p := range flags.Validate([]byte(doc)) {
+		if p.Severity == flags.Error && strings.HasSuffix(p.Path, ".properties[0]") {
+			return p.Message
+		}
+	}
+	return ""
 }
 
 func marshalValue(v any) (json.RawMessage, error) {

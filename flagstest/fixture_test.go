@@ -28,8 +28,10 @@ func load(t *testing.T, f *flagstest.Fixture, opts ...flags.Option) *flags.Clien
 		t.Fatalf("flags.New: %v\n%s", err, doc)
 	}
 	t.Cleanup(func() { c.Close() })
-	if w := c.Snapshot().Warnings(); len(w) > 0 {
-		t.Fatalf("the engine found problems in the document: %q\n%s", w, doc)
+	for _, p := range c.Snapshot().Problems() {
+		if p.Compile {
+			t.Fatalf("the engine could not compile the document cleanly: %v\n%s", p, doc)
+		}
 	}
 	return c
 }
