@@ -189,8 +189,11 @@ func ExampleWithOverrides() {
 	r := c.Evaluate(ctx, "pricing", u)
 	fmt.Println(c.IsEnabled(ctx, "new-checkout", u), r.Variant, string(r.Payload), r.Reason, c.IsEnabled(ctx, "not-yet-defined", u))
 
-	c.Override("new-checkout", true) // change one while the client runs
-	c.ClearOverrides()               // or drop them all
+	if err := c.Override("new-checkout", true); err != nil { // change one while the client runs
+		log.Fatal(err)
+	}
+	c.ClearOverride("new-checkout") // drop one
+	c.ClearOverrides()              // or all of them
 	fmt.Println(c.Variant(ctx, "pricing", u))
 	// Output:
 	// false annual {"price":9} override true

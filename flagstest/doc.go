@@ -8,7 +8,7 @@
 //	doc := flagstest.NewFixture().
 //		Bool("new-ui", true).
 //		Rollout("beta", 30).
-//		Variants("pricing", map[string]float64{"control": 50, "test": 50}).
+//		VariantsOrdered("pricing", flagstest.Variant{Key: "control", Percent: 50}, flagstest.Variant{Key: "test", Percent: 50}).
 //		Payload("pricing", "test", `{"price": 9}`).
 //		Where("pro-only", flagstest.Prop("plan", "exact", "pro")).
 //		JSON()

@@ -35,7 +35,9 @@ func TestCheckoutGate(t *testing.T) {
 	if got := get(t, srv, "/checkout", map[string]string{"X-User-ID": "u1"}); got != "new checkout\n" {
 		t.Errorf("with the flag on: %q", got)
 	}
-	c.Override("new-checkout", false)
+	if err := c.Override("new-checkout", false); err != nil {
+		t.Fatal(err)
+	}
 	if got := get(t, srv, "/checkout", map[string]string{"X-User-ID": "u1"}); got != "classic checkout\n" {
 		t.Errorf("with the flag off: %q", got)
 	}
@@ -59,7 +61,9 @@ func TestPricingPayload(t *testing.T) {
 		t.Errorf("staff pricing: %s (%v)", out, err)
 	}
 	// Without a distinct id the flag still evaluates; an override pins it.
-	c.Override("pricing-page", "control")
+	if err := c.Override("pricing-page", "control"); err != nil {
+		t.Fatal(err)
+	}
 	out = get(t, srv, "/pricing", nil)
 	if err := json.Unmarshal([]byte(out), &body); err != nil || body.Variant != "control" || body.Price != 12 {
 		t.Errorf("overridden pricing: %s (%v)", out, err)

@@ -32,7 +32,9 @@ func TestCheckoutBannerBranches(t *testing.T) {
 			}
 			defer c.Close()
 			if tc.payload != "" {
-				c.Override("pricing-page", tc.overrides["pricing-page"], json.RawMessage(tc.payload))
+				if err := c.Override("pricing-page", tc.overrides["pricing-page"], json.RawMessage(tc.payload)); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if got := checkoutBanner(context.Background(), c, flags.User{DistinctID: "u"}); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
@@ -47,7 +49,7 @@ func TestCheckoutBannerTargeting(t *testing.T) {
 	fixture := flagstest.NewFixture().
 		Where("new-checkout", flagstest.Prop("plan", "exact", []string{"pro", "team"})).
 		Condition("pricing-page", flagstest.When(flagstest.Prop("email", "ends_with", "@posthog.com")).Serve("annual")).
-		Variants("pricing-page", map[string]float64{"annual": 0, "control": 100}).
+		VariantsOrdered("pricing-page", flagstest.Variant{Key: "control", Percent: 100}, flagstest.Variant{Key: "annual", Percent: 0}).
 		Payload("pricing-page", "annual", `{"price": 9, "annual": true}`).
 		Payload("pricing-page", "control", `{"price": 12}`)
 	c := flagstest.NewClient(t, fixture)
