@@ -30,8 +30,9 @@ type PollerConfig struct {
 	// to another scheme, host or port is followed without it. Neither key
 	// appears in the client's logs, errors, warnings or Status.
 	SecretKey string
-	// Interval between polls; default 30s. Each wait varies by ±10% so that
-	// a fleet does not poll in step.
+	// Interval between polls; default 30s. Each wait is between 90% and
+	// 100% of it, so that a fleet does not poll in step and no poll comes
+	// later than the interval.
 	Interval time.Duration
 	// Timeout for one request, including reading the body; default 10s.
 	Timeout time.Duration
@@ -44,6 +45,12 @@ type PollerConfig struct {
 	// MaxBodyBytes caps a response body; default 64 MiB. A larger body is
 	// an error, never a partial load.
 	MaxBodyBytes int64
+	// Path is the definitions endpoint's path. By default the poller asks
+	// "/flags/definitions", and when that answers 404 (a self-hosted
+	// PostHog older than the endpoint) it falls back to
+	// "/api/feature_flag/local_evaluation" and keeps using whichever
+	// answered. A Path set here is used as it is, without fallback.
+	Path string
 }
 
 // Defaults of PollerConfig.
@@ -176,6 +183,7 @@ func defaultHTTPClient() *http.Client {
 type poller struct {
 	cfg      PollerConfig
 	url      string
+	legacy   string // the older endpoint's URL, to try on a 404; "" once tried or with PollerConfig.Path
 	red      *redactor // the keys, out of every error a request returns
 	mu       sync.Mutex
 	etag     string
@@ -194,16 +202,25 @@ const (
 	pollFailing
 )
 
+// The definitions endpoints: the current one, and the one older
+// self-hosted PostHog serves.
+const (
+	definitionsPath       = "/flags/definitions"
+	legacyDefinitionsPath = "/api/feature_flag/local_evaluation"
+)
+
 func newPoller(cfg PollerConfig, etag string) *poller {
-	q := url.Values{"token": {cfg.ProjectAPIKey}}
-	return &poller{
-		cfg: cfg,
-		// posthog-node sends a bare "send_cohorts"; the server only checks
-		// that it is present.
-		url:  cfg.Host + "/flags/definitions?" + q.Encode() + "&send_cohorts",
-		etag: etag,
-		red:  newRedactor(cfg.SecretKey, cfg.ProjectAPIKey),
+	// posthog-node sends a bare "send_cohorts"; the server only checks that
+	// it is present.
+	query := "?" + url.Values{"token": {cfg.ProjectAPIKey}}.Encode() + "&send_cohorts"
+	p := &poller{cfg: cfg, etag: etag, red: newRedactor(cfg.SecretKey, cfg.ProjectAPIKey)}
+	if cfg.Path != "" {
+		p.url = cfg.Host + "/" + strings.TrimLeft(cfg.Path, "/") + query
+	} else {
+		p.url = cfg.Host + definitionsPath + query
+		p.legacy = cfg.Host + legacyDefinitionsPath + query
 	}
+	return p
 }
 
 // pollOutcome is one poll's result, enough to choose the next wait.
@@ -235,7 +252,8 @@ func (c *Client) runPoller(ctx context.Context) {
 // (or a quota answer, which waits for the interval like a success), and an
 // exponential backoff after failures, Interval·2^n capped at
 // max(MaxBackoff, Interval), never shorter than a Retry-After. Every wait
-// varies by ±10%.
+// is jittered downwards only, to between 90% and 100% of itself: PostHog's
+// loader refreshes after each polling interval, and no poll may be late.
 func (c *Client) nextPoll(out pollOutcome) time.Duration {
 	p := c.poller
 	d := p.cfg.Interval
@@ -246,7 +264,7 @@ func (c *Client) nextPoll(out pollOutcome) time.Duration {
 		}
 		d = min(d, limit)
 	}
-	d = time.Duration(float64(d) * (0.9 + 0.2*c.cfg.rand()))
+	d = time.Duration(float64(d) * (1 - 0.1*c.cfg.rand()))
 	return max(d, out.retryAfter)
 }
 
@@ -311,11 +329,23 @@ type response struct {
 // the project key.
 func (p *poller) request(ctx context.Context, etag string, now time.Time) (response, error) {
 	r, err := p.send(ctx, etag, now)
+	if r.status == http.StatusNotFound && p.legacy != "" {
+		// An older PostHog: use its endpoint from now on, if it answers.
+		legacy := p.legacy
+		p.legacy = ""
+		if r2, err2 := p.sendTo(ctx, legacy, etag, now); r2.status != http.StatusNotFound {
+			p.url, r, err = legacy, r2, err2
+		}
+	}
 	return r, p.red.error(err)
 }
 
 func (p *poller) send(ctx context.Context, etag string, now time.Time) (response, error) {
-	cfg, url := &p.cfg, p.url
+	return p.sendTo(ctx, p.url, etag, now)
+}
+
+func (p *poller) sendTo(ctx context.Context, url, etag string, now time.Time) (response, error) {
+	cfg := &p.cfg
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)

@@ -106,7 +106,7 @@ type clock struct {
 }
 
 func newClock() *clock {
-	return &clock{waits: make(chan time.Duration, 64), ticks: make(chan struct{}), rand: 0.5}
+	return &clock{waits: make(chan time.Duration, 64), ticks: make(chan struct{}), rand: 0}
 }
 
 func (k *clock) sleep(ctx context.Context, d time.Duration) error {
@@ -394,17 +394,17 @@ func TestBackoff(t *testing.T) {
 	if n := strings.Count(logs.String(), "polling PostHog failed"); n != 1 {
 		t.Errorf("the failure was logged %d times, want once per change of state", n)
 	}
-	// Jitter: the wait varies by ±10%.
-	k.rand = 0
-	if d := k.poll(t); d != 270*time.Second {
-		t.Errorf("lowest jitter: %v, want 270s", d)
+	// Jitter: the wait is shortened by up to 10%, never lengthened.
+	k.rand = 0.5
+	if d := k.poll(t); d != 285*time.Second {
+		t.Errorf("middle jitter: %v, want 285s", d)
 	}
 	k.rand = 0.999999
-	if d := k.poll(t); d < 329*time.Second || d > 330*time.Second {
-		t.Errorf("highest jitter: %v, want just under 330s", d)
+	if d := k.poll(t); d <= 270*time.Second || d > 271*time.Second {
+		t.Errorf("most jitter: %v, want just over 270s", d)
 	}
 	// A success resets the backoff.
-	k.rand = 0.5
+	k.rand = 0
 	srv.then(ok(docOn("v1"), ""))
 	if d := k.poll(t); d != 30*time.Second {
 		t.Errorf("wait after recovering: %v", d)
@@ -416,14 +416,20 @@ func TestBackoff(t *testing.T) {
 		t.Error("recovery was not logged")
 	}
 	// The interval between good polls is jittered too, so fleets drift
-	// apart.
-	k.rand = 0
+	// apart, but never beyond the interval.
+	k.rand = 0.999999
 	srv.then(status(http.StatusNotModified))
-	if d := k.poll(t); d != 27*time.Second {
-		t.Errorf("interval with the lowest jitter: %v, want 27s", d)
+	if d := k.poll(t); d <= 27*time.Second || d > 28*time.Second {
+		t.Errorf("interval with the most jitter: %v, want just over 27s", d)
+	}
+	for _, r := range []float64{0, 0.25, 0.5, 0.75, 0.999999} {
+		k.rand = r
+		if d := c.nextPoll(pollOutcome{}); d > 30*time.Second || d < 27*time.Second {
+			t.Errorf("rand %v: a wait of %v for the 30s interval", r, d)
+		}
 	}
 	// A Retry-After shorter than the backoff does not shorten it.
-	k.rand = 0.5
+	k.rand = 0
 	srv.then(status(429, "Retry-After", "1"))
 	if d := k.poll(t); d != 60*time.Second {
 		t.Errorf("wait after a 429 asking for 1s: %v, want the 60s backoff", d)

@@ -135,6 +135,19 @@ func TestFetch(t *testing.T) {
 	if !bytes.Equal(got, doc) || !strings.Contains(stderr.String(), `6 flags, ETag "abc"`) {
 		t.Errorf("fetched %d bytes; stderr %q", len(got), stderr.String())
 	}
+	// The document holds no secret: readable by all unless told otherwise.
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("the fixture's mode: %v, %v; want 0644", fi.Mode(), err)
+	}
+	if code := run([]string{"fetch", "--host", srv.URL, "--project-api-key", "phc_x", "--mode", "0600", "-o", out}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("--mode 0600: exit %d: %s", code, stderr.String())
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("with --mode 0600: %v, %v", fi.Mode(), err)
+	}
+	if code := run([]string{"fetch", "--host", srv.URL, "--project-api-key", "phc_x", "--mode", "rw", "-o", out}, nil, &stdout, &stderr); code != 2 {
+		t.Errorf("--mode rw: exit %d, want 2", code)
+	}
 	status = http.StatusUnauthorized
 	stderr.Reset()
 	if code := run([]string{"fetch", "--host", srv.URL, "--project-api-key", "phc_x", "-o", out}, nil, &stdout, &stderr); code != 1 {

@@ -6,18 +6,21 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/localflags/flags"
 )
 
-const fetchHelp = `Usage: flagctl fetch [--host URL] --project-api-key KEY [--secret-key KEY] -o FILE
+const fetchHelp = `Usage: flagctl fetch [--host URL] --project-api-key KEY [--secret-key KEY] [--mode 0644] -o FILE
 
 Downloads the definitions document of a PostHog project with the client's
 own poller code, checks that it parses, and writes it to FILE (atomically),
 for use as a bootstrap snapshot (WithSnapshotFile) or as a test fixture.
 The secret key can also come from the POSTHOG_SECRET_KEY environment
 variable, which keeps it out of the process list; it is never printed.
+The file gets mode 0644 unless --mode says otherwise: the document holds no
+secret.
 
 Flags:
 `
@@ -29,11 +32,17 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	secret := fs.String("secret-key", "", "a project secret key (phs_...) or a personal key (phx_...); default $POSTHOG_SECRET_KEY")
 	out := fs.String("o", "", "the file to write")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long the download may take")
+	mode := fs.String("mode", "0644", "the file's permission bits, in octal")
 	if code, ok := parseArgs(fs, args); !ok {
 		return code
 	}
 	if *secret == "" {
 		*secret = os.Getenv("POSTHOG_SECRET_KEY")
+	}
+	perm, perr := strconv.ParseUint(*mode, 8, 32)
+	if perr != nil || perm > 0o777 {
+		fmt.Fprintf(stderr, "flagctl fetch: --mode %q is not permission bits in octal, such as 0644\n", *mode)
+		return 2
 	}
 	if *project == "" || *secret == "" || *out == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "flagctl fetch: --project-api-key, --secret-key (or their environment variables) and -o are required")
@@ -47,7 +56,7 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "flagctl fetch: %v\n", err)
 		return 1
 	}
-	if err := writeFile(*out, doc); err != nil {
+	if err := writeFile(*out, doc, os.FileMode(perm)); err != nil {
 		fmt.Fprintf(stderr, "flagctl fetch: %v\n", err)
 		return 1
 	}
@@ -60,13 +69,18 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// writeFile replaces path with data atomically.
-func writeFile(path string, data []byte) error {
+// writeFile replaces path with data atomically, with the permission bits
+// perm (os.CreateTemp makes the file 0600).
+func writeFile(path string, data []byte, perm os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".flagctl-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
