@@ -49,3 +49,19 @@ func (f *fakeT) Errorf(format string, args ...any) {
 	f.failed = true
 	f.msg += fmt.Sprintf(format, args...)
 }
+
+// TestPropUndecidable: a filter no context can decide is a fixture error,
+// as Validate reports it.
+func TestPropUndecidable(t *testing.T) {
+	t.Parallel()
+	f := flagstest.NewFixture().Where("n", flagstest.Prop("n", "exact", 50))
+	if err := f.Err(); err == nil || !strings.Contains(err.Error(), "no context can decide") {
+		t.Errorf("exact with the integer 50: %v", err)
+	}
+	if err := flagstest.NewFixture().Where("n", flagstest.Prop("n", "exact", "50")).Err(); err != nil {
+		t.Errorf("exact with the string \"50\": %v", err)
+	}
+	if err := flagstest.NewFixture().Where("n", flagstest.Prop("n", "exact", []any{"x", 50})).Err(); err != nil {
+		t.Errorf("a list that decides \"x\" first: %v", err)
+	}
+}
