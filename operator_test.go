@@ -169,7 +169,7 @@ func TestInconclusiveRecord(t *testing.T) {
 	last := fmt.Sprint("f", MaxInconclusiveRecord+19)
 	c.Variant(ctx, last, User{DistinctID: "u"})
 	c.Evaluate(ctx, last, User{DistinctID: "u"})
-	c.EvaluateAll(ctx, User{DistinctID: "u"}) // bulk: not recorded
+	c.EvaluateAll(ctx, User{DistinctID: "u"})                                                // bulk: not recorded
 	c.IsEnabled(ctx, "f1", User{DistinctID: "u", Properties: map[string]any{"plan": "pro"}}) // decided: not recorded
 	got := c.Inconclusive()
 	if len(got) != MaxInconclusiveRecord {

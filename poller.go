@@ -183,7 +183,7 @@ func defaultHTTPClient() *http.Client {
 type poller struct {
 	cfg      PollerConfig
 	url      string
-	legacy   string // the older endpoint's URL, to try on a 404; "" once tried or with PollerConfig.Path
+	legacy   string    // the older endpoint's URL, to try on a 404; "" once tried or with PollerConfig.Path
 	red      *redactor // the keys, out of every error a request returns
 	mu       sync.Mutex
 	etag     string
