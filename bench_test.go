@@ -268,3 +268,16 @@ func TestBenchmarkDocsCompile(t *testing.T) {
 		c.Close()
 	}
 }
+
+// BenchmarkNamedType reads a property of a named string type (type plan
+// string), which takes the reflection path of readNamed; BenchmarkNamedTypeOff
+// is the same filter reading a plain string.
+func BenchmarkNamedType(b *testing.B) {
+	benchIsEnabled(b, docNamed, "named", User{DistinctID: benchUserID, Properties: map[string]any{"plan": plan("pro")}})
+}
+
+func BenchmarkNamedTypeOff(b *testing.B) {
+	benchIsEnabled(b, docNamed, "named", User{DistinctID: benchUserID, Properties: map[string]any{"plan": "pro"}})
+}
+
+const docNamed = `{"flags":[{"key":"named","active":true,"filters":{"groups":[{"properties":[{"key":"plan","type":"person","operator":"icontains","value":"pr"}],"rollout_percentage":100}]}}]}`
