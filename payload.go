@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/localflags/flags/internal/ecma"
 )
 
 // PostHog stores each payload as a JSON-encoded string under the key of the
@@ -20,6 +22,16 @@ import (
 
 // compilePayload returns the payload for a stored value, or nil for none.
 func compilePayload(stored any) (json.RawMessage, error) {
+	p, err := compileStoredPayload(stored)
+	if bytes.ContainsRune(p, ecma.LoneSurrogateMarker) {
+		// A payload is served, not compared: an unpaired surrogate in it
+		// reads as U+FFFD, as Go's decoder spells it.
+		p = bytes.ReplaceAll(p, []byte(string(ecma.LoneSurrogateMarker)), []byte("\uFFFD"))
+	}
+	return p, err
+}
+
+func compileStoredPayload(stored any) (json.RawMessage, error) {
 	switch x := stored.(type) {
 	case nil:
 		return nil, nil

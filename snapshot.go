@@ -196,6 +196,9 @@ func compile(doc []byte, opts compileOptions) (*Snapshot, error) {
 	if limit := max(MaxDocumentBytes, opts.maxBytes); int64(len(doc)) > limit {
 		return nil, fmt.Errorf("flags: definitions are %d bytes, over the limit of %d bytes (MaxDocumentBytes)", len(doc), limit)
 	}
+	// Unpaired surrogates stay visible (see internal/ecma's surrogate.go):
+	// the filters that compare them are inconclusive.
+	doc, _ = ecma.MarkLoneSurrogates(doc)
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var top any
@@ -772,6 +775,14 @@ func (c *compiler) compileOperand(f *filter, val any) {
 	}
 	text := jsString(val) // what the other operators read
 	switch f.op {
+	case opIsSet, opIsNotSet:
+	default:
+		if ecma.HasLoneSurrogate(text) {
+			f.bad = inconclusive("filter value %q holds an unpaired UTF-16 surrogate, which posthog-node compares code unit by code unit (docs/semantics.md §4.7)", ecma.DecodedAsGo(text))
+			return
+		}
+	}
+	switch f.op {
 	case opIContains, opNotIContains, opStartsWith, opNotStartsWith, opEndsWith, opNotEndsWith:
 		f.folded = ecma.ASCIILower(text)
 	case opRegex, opNotRegex:
@@ -839,6 +850,7 @@ func compileDate(val any) (dateTarget, *inconclusiveError) {
 func compileExact(val any, pmv2 bool) *exactTarget {
 	t := &exactTarget{boolish: boolishValue(val)}
 	list, isList := val.([]any)
+
 	if (!pmv2 && t.boolish) || (isList && len(list) == 0) {
 		t.truthy, t.want = true, truthy(readValue(val))
 		return t
@@ -877,9 +889,13 @@ func compileExact(val any, pmv2 bool) *exactTarget {
 // maxFew is the longest exact list compared item by item (exactTarget.few).
 const maxFew = 4
 
-// exactString is posthog-core's exactMatchString for a canonical value.
+// exactString is posthog-core's exactMatchString for a canonical value. A
+// string with an unpaired surrogate has no spelling there either.
 func exactString(v any) (string, string) {
 	if s, ok := v.(string); ok {
+		if ecma.HasLoneSurrogate(s) {
+			return "", whyLoneSurrogate
+		}
 		return s, ""
 	}
 	w := walk{unbounded: true}

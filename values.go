@@ -101,6 +101,8 @@ func readValue(v any) scalar {
 		return scalar{kind: kindDate, raw: v}
 	case undefined:
 		return scalar{kind: kindUndefined, raw: v}
+	case ecma.LoneSurrogates:
+		return scalar{kind: kindUnsupported, raw: v}
 	}
 	return readNamed(v)
 }
@@ -145,6 +147,9 @@ func isRangeError(err error) bool {
 // unsupportedType is the cause reported for a property value of a Go type
 // this library does not map to JSON.
 func unsupportedType(key string, v any) *inconclusiveError {
+	if _, ok := v.(ecma.LoneSurrogates); ok {
+		return propertyCause(key, "holds ", whyLoneSurrogate)
+	}
 	if n, ok := v.(json.Number); ok {
 		return propertyValueCause(key, "holds json.Number ", string(n), ", which is not a number")
 	}
@@ -222,7 +227,14 @@ func (w *walk) room(dst []byte, n int) string {
 
 // unsupportedWhy is the phrase for a value of a type with no JavaScript
 // counterpart. It allocates, and is only built on that failure.
-func unsupportedWhy(v any) string { return "a value of unsupported type " + typeName(v) }
+func unsupportedWhy(v any) string {
+	if _, ok := v.(ecma.LoneSurrogates); ok {
+		return whyLoneSurrogate
+	}
+	return "a value of unsupported type " + typeName(v)
+}
+
+const whyLoneSurrogate = "a string with an unpaired UTF-16 surrogate, which posthog-node compares code unit by code unit (docs/semantics.md §4.7)"
 
 // appendString appends String(v) for the property value s, as
 // posthog-node's text operators see it.
@@ -387,6 +399,9 @@ func (w *walk) appendJSON(dst []byte, s scalar, depth int) ([]byte, string) {
 func (w *walk) appendQuote(dst []byte, s string) ([]byte, string) {
 	if !utf8.ValidString(s) {
 		return dst, "a string that is not valid UTF-8"
+	}
+	if ecma.HasLoneSurrogate(s) {
+		return dst, whyLoneSurrogate
 	}
 	if why := w.room(dst, len(s)+2); why != "" {
 		return dst, why

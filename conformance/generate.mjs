@@ -14,7 +14,7 @@ import zlib from 'node:zlib'
 import crypto from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { Rng } from './lib/prng.mjs'
-import { stringify, sortKeys } from './lib/json.mjs'
+import { stringify, sortKeys, allowLoneSurrogates } from './lib/json.mjs'
 import { parseStrictDate, grammarSamples } from './lib/strictdate.mjs'
 import { DocGen } from './lib/docgen.mjs'
 import { CaseGen } from './lib/casegen.mjs'
@@ -54,7 +54,50 @@ export const SEEDS = [
   { seed: 8, now: '2023-05-31T08:15:00.000Z', evaluationContexts: null, propertyMatchingVersion: undefined, groupMapping: 3 },
   { seed: 9, now: '2026-08-31T18:45:30.500Z', evaluationContexts: [], propertyMatchingVersion: 2, groupMapping: 0 },
   { seed: 10, now: '2025-12-31T00:00:00.000Z', evaluationContexts: null, propertyMatchingVersion: undefined, groupMapping: 2 },
+  // loneSurrogates: strings cut inside surrogate pairs, in filter values and contexts (see cutStrings)
+  { seed: 11, now: '2025-09-01T09:00:00.000Z', evaluationContexts: null, propertyMatchingVersion: undefined, groupMapping: 1, loneSurrogates: true },
 ]
+
+// ---- unpaired surrogates -------------------------------------------------------------------
+// JavaScript strings are UTF-16: cut inside a pair, "😀" leaves a lone "\ud83d", which still
+// prefixes "😀". The seeds with loneSurrogates put such strings into filter values and contexts,
+// beside whole emoji for them to meet. The Go library leaves every comparison of an unpaired
+// surrogate inconclusive (docs/semantics.md §4.7), which the Go replay accepts for these seeds only.
+const EMOJI = '😀'
+const CUT = ['emoji ' + EMOJI.slice(0, 1), EMOJI.slice(1) + ' tail', 'a' + EMOJI.slice(0, 1), EMOJI.slice(1), 'x' + EMOJI.slice(0, 1) + 'y']
+const WHOLE = ['emoji ' + EMOJI, EMOJI + ' tail', 'a' + EMOJI + 'b', EMOJI, 'x' + EMOJI + 'y']
+const CUT_OPERATORS = new Set(['exact', 'is_not', 'icontains', 'not_icontains', 'regex', 'not_regex', 'gt', 'gte', 'lt', 'lte', 'semver_eq', 'is_date_before'])
+
+// cutDocument gives some string filters a cut string as their value (or a list item).
+function cutDocument(doc, r) {
+  const cut = (filter) => {
+    if (!CUT_OPERATORS.has(filter.operator) || !r.chance(0.45)) return
+    if (Array.isArray(filter.value) && filter.value.length > 0) {
+      filter.value[r.int(0, filter.value.length - 1)] = r.pick(CUT)
+    } else {
+      filter.value = r.chance(0.7) ? r.pick(CUT) : r.pick(WHOLE)
+    }
+  }
+  const visitGroup = (group) => {
+    for (const value of group?.values ?? []) {
+      if (value && 'values' in value) visitGroup(value)
+      else if (value?.type === 'person' || value?.type === 'group') cut(value)
+    }
+  }
+  for (const flag of doc.flags) for (const cond of flag.filters?.groups ?? []) for (const prop of cond.properties ?? []) if (prop?.type !== 'cohort' && prop?.type !== 'flag') cut(prop)
+  for (const cohort of Object.values(doc.cohorts)) visitGroup(cohort)
+}
+
+// cutContext replaces some string property values of a case with cut or whole emoji strings.
+function cutContext(input, r) {
+  const cut = (props) => {
+    for (const key of Object.keys(props ?? {})) {
+      if (typeof props[key] === 'string' && r.chance(0.35)) props[key] = r.chance(0.6) ? r.pick(CUT) : r.pick(WHOLE)
+    }
+  }
+  cut(input.person_properties)
+  for (const props of Object.values(input.group_properties ?? {})) cut(props)
+}
 
 const OPERATOR_VECTORS_PER_SEED = 500
 
@@ -183,6 +226,8 @@ async function runSeed(cfg, totals) {
   const rng = new Rng(`localflags-conformance/seed-${cfg.seed}`)
   const gen = new DocGen(rng.fork('doc'), { ...cfg, nowMs }, (text) => core.relativeDateParseForFeatureFlagMatching(text))
   const { doc, tags, chainStats } = gen.generate()
+  allowLoneSurrogates(cfg.loneSurrogates === true)
+  if (cfg.loneSurrogates) cutDocument(doc, rng.fork('surrogates'))
   const docText = stringify(doc)
   const served = JSON.parse(docText)
   const flagKeys = new Set(served.flags.map((flag) => flag.key))
@@ -194,9 +239,14 @@ async function runSeed(cfg, totals) {
   const caseGen = new CaseGen(caseRng, gen, doc, tags)
   const caseCount = caseRng.int(2500, 4000)
   const inputs = []
+  const cutRng = rng.fork('surrogate-cases')
   for (let n = 1; n <= caseCount; n++) {
-    const kind = caseRng.chance(0.8) ? 'single' : 'all'
-    inputs.push(stringify(caseGen.generate(kind)))
+    // An all-flags answer says nothing of why a flag is missing, so the surrogate seeds,
+    // whose flags may be inconclusive for that reason, have single-flag cases only.
+    const kind = caseRng.chance(0.8) || cfg.loneSurrogates ? 'single' : 'all'
+    const input = caseGen.generate(kind)
+    if (cfg.loneSurrogates) cutContext(input, cutRng)
+    inputs.push(stringify(input))
   }
 
   const consoleSink = []
@@ -216,6 +266,7 @@ async function runSeed(cfg, totals) {
     evaluation_contexts: cfg.evaluationContexts ?? null,
     definitions: doc,
   }
+  if (cfg.loneSurrogates) header.lone_surrogates = true
   const lines = [stringify(header)]
   const stats = {
     seed: cfg.seed,
@@ -315,6 +366,7 @@ async function runSeed(cfg, totals) {
 
   await withQuietConsole(() => client.shutdown(), consoleSink)
   pinClock(null)
+  allowLoneSurrogates(false)
 
   const text = lines.join('\n') + '\n'
   const gz = zlib.gzipSync(Buffer.from(text, 'utf8'), { level: 9 })

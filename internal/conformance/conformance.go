@@ -28,7 +28,17 @@ type Header struct {
 	Now                time.Time       `json:"now"`
 	EvaluationContexts []string        `json:"evaluation_contexts"`
 	Definitions        json.RawMessage `json:"definitions"`
+	// LoneSurrogates: the generator cut strings inside surrogate pairs in
+	// this file's filter values and contexts.
+	LoneSurrogates bool `json:"lone_surrogates"`
 }
+
+// SurrogateCause is what the cause of an answer left inconclusive by an
+// unpaired surrogate says (docs/semantics.md §4.7). In a file with
+// LoneSurrogates, such an answer stands in for the reference's when the
+// explanation of the evaluation shows a comparison refused for that cause;
+// a conclusive answer must still be the reference's.
+const SurrogateCause = "unpaired UTF-16 surrogate"
 
 // Case is one golden case: an input line and posthog-node's answer.
 type Case struct {

@@ -11,7 +11,32 @@ import (
 	"sort"
 
 	"github.com/localflags/flags"
+	"github.com/localflags/flags/internal/ecma"
 )
+
+// markValues turns every string of m (nested ones included) that held an
+// unpaired surrogate into an ecma.LoneSurrogates.
+func markValues(m map[string]any) {
+	for k, v := range m {
+		m[k] = markValue(v)
+	}
+}
+
+func markValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		if ecma.HasLoneSurrogate(x) {
+			return ecma.LoneSurrogates(x)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = markValue(e)
+		}
+	case map[string]any:
+		markValues(x)
+	}
+	return v
+}
 
 // Case is one input line: a context, and the flag to evaluate, or every
 // flag when the line has no "flag" field.
@@ -29,6 +54,9 @@ type Case struct {
 // (json.Number), so a value such as 1e400 reaches the evaluator as written.
 func ParseCase(line []byte) (Case, error) {
 	var c Case
+	// An unpaired surrogate in a property value reaches the client as an
+	// ecma.LoneSurrogates, which no filter compares (see internal/ecma).
+	line, marked := ecma.MarkLoneSurrogates(line)
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	if err := dec.Decode(&c); err != nil {
@@ -44,6 +72,12 @@ func ParseCase(line []byte) (Case, error) {
 		return Case{}, fmt.Errorf("not a case: %w", err)
 	}
 	c.AllFlags = presence.Flag == nil
+	if marked {
+		markValues(c.PersonProperties)
+		for _, props := range c.GroupProperties {
+			markValues(props)
+		}
+	}
 	return c, nil
 }
 
