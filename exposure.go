@@ -326,7 +326,7 @@ func (x *exposures) dispatch(item exposureItem) {
 func (x *exposures) callHandler(e Exposure) {
 	defer func() {
 		if p := recover(); p != nil {
-			x.log("flags: the exposure handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			x.log("flags: the exposure handler panicked", "flag", e.Properties["$feature_flag"], "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		}
 	}()
 	x.handler(e)
