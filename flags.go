@@ -793,6 +793,9 @@ func (c *Client) IsEnabled(ctx context.Context, key string, user User) bool {
 		c.unevaluatedCall(ctx, s, set, key, &user)
 		return unevaluated(key, s, set).Enabled
 	}
+	if f.plain && f.filtered == 0 && c.exp == nil {
+		return f.plainValue(user.DistinctID).on // nothing to note or send
+	}
 	v, cause := c.decide(s, f, &user)
 	ok := cause == nil && f.filtered == 0
 	if cause != nil {
@@ -816,6 +819,9 @@ func (c *Client) Variant(ctx context.Context, key string, user User) string {
 	if f == nil {
 		c.unevaluatedCall(ctx, s, set, key, &user)
 		return unevaluated(key, s, set).Variant
+	}
+	if f.plain && f.filtered == 0 && c.exp == nil {
+		return f.variantKey(f.plainValue(user.DistinctID)) // nothing to note or send
 	}
 	v, cause := c.decide(s, f, &user)
 	ok := cause == nil && f.filtered == 0
