@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestFetchDefinitionsBodyLimit checks that FetchDefinitions accepts what a
@@ -22,6 +23,7 @@ func TestFetchDefinitionsBodyLimit(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfg := pollerConfig(srv.URL)
+	cfg.Timeout = time.Minute // 64 MiB under -race on a loaded machine: the limit is the subject, not the time
 	cfg.MaxBodyBytes = int64(len(doc))
 	got, _, err := FetchDefinitions(context.Background(), cfg)
 	if err != nil || len(got) != len(doc) {
